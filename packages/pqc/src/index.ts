@@ -1,0 +1,6 @@
+/**
+ * `@x0x/pqc`: post-quantum identity and crypto.
+ *
+ * @packageDocumentation
+ */
+export {}
