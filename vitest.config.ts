@@ -13,7 +13,7 @@ const roots = ['packages', 'apps'].flatMap((group) =>
 
 export default defineConfig({
   test: {
-    projects: roots.map((root) => ({
+    projects: ['tooling', ...roots].map((root) => ({
       test: {
         name: root.split('/').pop() ?? root,
         root,

@@ -37,10 +37,10 @@ const ALLOWED_ONLY = {
 const SOURCE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '.tsx']
 const SKIP_DIRECTORIES = new Set(['node_modules', 'dist', '.turbo', 'coverage'])
 
-function listWorkspacePackages() {
+function listWorkspacePackages(root) {
   const result = []
   for (const group of ['packages', 'apps']) {
-    const groupDir = join(ROOT, group)
+    const groupDir = join(root, group)
     if (!existsSync(groupDir)) continue
     for (const name of readdirSync(groupDir)) {
       const dir = join(groupDir, name)
@@ -85,8 +85,9 @@ function stripJsonComments(text) {
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:"])\/\/.*$/gm, '$1')
 }
 
-export function checkLayers() {
-  const packages = listWorkspacePackages()
+/** Every violation in the workspace at `root`, one readable line each. */
+export function checkLayers(root = ROOT) {
+  const packages = listWorkspacePackages(root)
   const byDir = new Map(packages.map((entry) => [entry.dir, entry.manifest.name]))
   const violations = []
 
@@ -107,7 +108,7 @@ export function checkLayers() {
 
   for (const { dir, manifest } of packages) {
     const name = manifest.name
-    const label = relative(ROOT, dir)
+    const label = relative(root, dir)
     if (LAYERS[name] === undefined) {
       violations.push(
         `${label}: package ${name} is not in the layer table (tooling/check-layers.mjs)`,
@@ -144,7 +145,7 @@ export function checkLayers() {
     for (const file of walk(dir)) {
       const source = readFileSync(file, 'utf8')
       for (const specifier of specifiersOf(source)) {
-        const where = relative(ROOT, file)
+        const where = relative(root, file)
         const target = packageNameOf(specifier)
         if (target) {
           check(name, target, where)
