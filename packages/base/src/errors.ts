@@ -49,3 +49,8 @@ export class QueueFullError extends X0xError {
 export class ClosedError extends X0xError {
   override readonly name = 'ClosedError'
 }
+
+/** An operation was called while its target was in a state that does not allow it. */
+export class InvalidStateError extends X0xError {
+  override readonly name = 'InvalidStateError'
+}
