@@ -1,0 +1,13 @@
+// One error class per failure, identified by `name` (the daemon maps names to HTTP statuses).
+// Bytes from peers that fail to decode raise `DecodeError` from `@x0x/base`, never these.
+import { X0xError } from '@x0x/base'
+
+/** A local topic is empty or longer than `maxTopicBytes`. */
+export class InvalidTopicError extends X0xError {
+  override readonly name = 'InvalidTopicError'
+}
+
+/** A local payload (or the envelope holding it) is larger than the configured limit. */
+export class PayloadTooLargeError extends X0xError {
+  override readonly name = 'PayloadTooLargeError'
+}

@@ -1,0 +1,132 @@
+// How origin public keys travel. An agent id is SHA-256 of the agent's public key, so a key is
+// self-certifying: whoever supplies it, the receiver checks its hash against the origin and
+// needs no signature over it. Carrying the 1,952-byte key on every message would more than
+// double a small message; instead a sender attaches an origin's key to the first MESSAGE of that
+// origin it sends each neighbour (remembered per neighbour, bounded), and a receiver keeps
+// verified keys in a bounded LRU. A receiver without the key (it evicted it, or the sender's
+// memory was wrong) parks the envelope, sends KEY_REQUEST to the neighbour that forwarded it
+// (which verified it, so it had the key), and verifies once KEY_RESPONSE arrives. Verification
+// is never skipped: a parked envelope whose key never comes is dropped, counted, and left to
+// anti-entropy.
+import { LruCache } from '@x0x/base'
+import type { AgentId } from '@x0x/pqc'
+import type { PeerId } from './plumtree-state.js'
+import type { SignedEnvelope } from './signed-envelope.js'
+
+/** An envelope waiting for its origin's public key. */
+export interface ParkedEnvelope {
+  readonly from: PeerId
+  readonly hops: number
+  readonly envelope: SignedEnvelope
+  readonly expiresAt: number
+}
+
+/** Bounds of a `PublicKeyDirectory`. */
+export interface PublicKeyDirectoryLimits {
+  readonly maxPublicKeys: number
+  readonly maxParkedEnvelopes: number
+  readonly keyRequestTimeout: number
+  readonly maxKeysSentPerNeighbour: number
+}
+
+export class PublicKeyDirectory {
+  readonly limits: PublicKeyDirectoryLimits
+  readonly #keys: LruCache<AgentId, Uint8Array>
+  readonly #sent = new Map<PeerId, LruCache<AgentId, true>>()
+  /** Oldest first. */
+  #parked: ParkedEnvelope[] = []
+  readonly #requested = new Map<AgentId, number>()
+
+  constructor(limits: PublicKeyDirectoryLimits) {
+    this.limits = limits
+    this.#keys = new LruCache({ capacity: limits.maxPublicKeys })
+  }
+
+  get parkedCount(): number {
+    return this.#parked.length
+  }
+
+  get size(): number {
+    return this.#keys.size
+  }
+
+  /** A key already checked against its agent id. */
+  get(origin: AgentId): Uint8Array | undefined {
+    return this.#keys.get(origin)
+  }
+
+  /** Stores a key the caller has checked: `agentIdFromPublicKey(publicKey) === origin`. */
+  set(origin: AgentId, publicKey: Uint8Array): void {
+    this.#keys.set(origin, publicKey)
+  }
+
+  /** Parks an envelope; returns the one dropped to make room, if any. */
+  park(entry: ParkedEnvelope): ParkedEnvelope | undefined {
+    this.#parked.push(entry)
+    return this.#parked.length > this.limits.maxParkedEnvelopes ? this.#parked.shift() : undefined
+  }
+
+  /** Whether a request for `origin`'s key should go out now (none outstanding), and records it. */
+  shouldRequest(origin: AgentId, now: number): boolean {
+    const pending = this.#requested.get(origin)
+    if (pending !== undefined && pending > now) return false
+    // Bounded by the parked envelopes: one outstanding request per parked origin at most.
+    if (this.#requested.size > this.limits.maxParkedEnvelopes) this.#requested.clear()
+    this.#requested.set(origin, now + this.limits.keyRequestTimeout)
+    return true
+  }
+
+  /** Whether `origin`'s key was requested and not yet answered (unsolicited keys are ignored). */
+  wasRequested(origin: AgentId): boolean {
+    return this.#requested.has(origin)
+  }
+
+  /** Removes and returns the parked envelopes of `origin`, marking its request answered. */
+  release(origin: AgentId): ParkedEnvelope[] {
+    this.#requested.delete(origin)
+    const released = this.#parked.filter((entry) => entry.envelope.origin === origin)
+    if (released.length > 0)
+      this.#parked = this.#parked.filter((entry) => entry.envelope.origin !== origin)
+    return released
+  }
+
+  /** Removes and returns parked envelopes whose wait ended at `now`. */
+  expire(now: number): ParkedEnvelope[] {
+    for (const [origin, expiresAt] of this.#requested) {
+      if (expiresAt <= now) this.#requested.delete(origin)
+    }
+    const expired = this.#parked.filter((entry) => entry.expiresAt <= now)
+    if (expired.length > 0) this.#parked = this.#parked.filter((entry) => entry.expiresAt > now)
+    return expired
+  }
+
+  /** The earliest parked deadline. */
+  nextExpiry(): number | undefined {
+    return this.#parked[0]?.expiresAt
+  }
+
+  /**
+   * Whether to attach `origin`'s key when sending to `peer`: true the first time (and again
+   * after the per-neighbour memory forgot it). Records the answer.
+   */
+  shouldAttach(peer: PeerId, origin: AgentId): boolean {
+    let sent = this.#sent.get(peer)
+    if (sent === undefined) {
+      sent = new LruCache({ capacity: this.limits.maxKeysSentPerNeighbour })
+      this.#sent.set(peer, sent)
+    }
+    if (sent.has(origin)) return false
+    sent.set(origin, true)
+    return true
+  }
+
+  /** Marks `origin`'s key as delivered to `peer` (sent in a KEY_RESPONSE). */
+  markSent(peer: PeerId, origin: AgentId): void {
+    this.shouldAttach(peer, origin)
+  }
+
+  /** Forgets what was sent to a neighbour that went down: a reconnect starts afresh. */
+  forgetPeer(peer: PeerId): void {
+    this.#sent.delete(peer)
+  }
+}

@@ -1,0 +1,27 @@
+import type { Logger } from '@x0x/base'
+import type { PeerAddress } from '../transport.js'
+import type { ConnectionPair } from './connection-pair.js'
+import type { LinkEnvironment } from './link.js'
+import type { MemoryTransportImpl } from './memory-transport.js'
+
+/** What the transports, connections and links of a memory network share. */
+export interface NetworkEnvironment extends LinkEnvironment {
+  readonly log: Logger
+  /** The running transport listening at `address`, if any. */
+  listenerAt(address: PeerAddress): MemoryTransportImpl | undefined
+  /** Unique id of a new connection. */
+  nextConnectionId(): string
+  addPair(pair: ConnectionPair): void
+  removePair(pair: ConnectionPair): void
+  /**
+   * Work that keeps the network busy without a message in transit (a dial in progress, a handshake
+   * waiting, a connection dying): `flush()` waits for it.
+   */
+  beginWork(): void
+  endWork(): void
+}
+
+/** The key of an address in maps. */
+export function addressKey(address: PeerAddress): string {
+  return `${address.host}|${address.port}`
+}
