@@ -60,19 +60,21 @@ export function runProbeRound(context: Context): void {
  * from the passive view (HyParView §4.3).
  */
 export function checkProbes(context: Context): void {
+  // Deadlines are compared as `now >= start + duration`, the form `nextProbeDeadline` computes:
+  // with fractional times, (start + duration) − start can fall short of duration and spin a timer.
   const { state, now } = context
   const { options } = state
   const dead: MachineId[] = []
   for (const [id, neighbor] of state.active) {
     if (
       neighbor.suspectedAt !== undefined &&
-      now - neighbor.suspectedAt >= options.suspicionTimeoutMs
+      now >= neighbor.suspectedAt + options.suspicionTimeoutMs
     ) {
       dead.push(id)
       continue
     }
     const probe = neighbor.probe
-    if (probe === undefined || probe.indirectSent || now - probe.startedAt < options.ackTimeoutMs)
+    if (probe === undefined || probe.indirectSent || now < probe.startedAt + options.ackTimeoutMs)
       continue
     probe.indirectSent = true
     const helpers = [...state.active.values()].filter(

@@ -75,7 +75,8 @@ function receive(context: Context, from: MachineId, message: MembershipMessage):
 function expirePending(context: Context): void {
   const { state, now } = context
   for (const [id, request] of state.pending) {
-    if (now - request.sentAt < state.options.neighborRequestTimeoutMs) continue
+    // Compared in the same form as `nextWakeup` computes it: (a + b) − a < b in floating point.
+    if (now < request.sentAt + state.options.neighborRequestTimeoutMs) continue
     state.pending.delete(id)
     if (request.kind === 'neighbor') forgetPassive(context, id)
     if (request.kind === 'join') joinFailed(context)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { MembershipAction } from '../src/index.js'
+import { nextWakeup, type MembershipAction } from '../src/index.js'
 import { Driver, SMALL_LIMITS, peer } from './fixtures.js'
 
 const SWIM = {
@@ -126,5 +126,23 @@ describe('SWIM failure detection', () => {
     expect(
       driver.sent('ack', driver.receive(3, { type: 'ping', sequence: 2, neighbor: false })),
     ).toEqual([{ to: peer(3).id, message: { type: 'ack', sequence: 2 } }])
+  })
+})
+
+describe('SWIM deadlines with fractional times', () => {
+  it('makes progress at every wakeup even when (start + timeout) − start < timeout in floating point', () => {
+    const driver = new Driver(SWIM)
+    driver.connect(1, 2)
+    // 0.1 + 400 − 0.1 !== 400 in binary floating point: the wakeup must still send the indirect probes.
+    driver.now = 999.9000000000001
+    driver.input({ type: 'tick' })
+    const wake = nextWakeup(driver.state)!
+    let spins = 0
+    while (nextWakeup(driver.state)! <= wake && spins < 5) {
+      driver.now = nextWakeup(driver.state)!
+      driver.input({ type: 'tick' })
+      spins++
+    }
+    expect(spins).toBeLessThan(5)
   })
 })
