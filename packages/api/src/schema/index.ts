@@ -1,0 +1,52 @@
+// The schema toolkit in one import for the route and schema files (not the package entry).
+export {
+  boolean,
+  enumeration,
+  integer,
+  jsonValue,
+  literal,
+  number,
+  string,
+  type DescribedInit,
+  type EnumerationInit,
+  type IntegerFormat,
+  type IntegerInit,
+  type StringInit,
+} from './primitives.js'
+export {
+  array,
+  nullable,
+  object,
+  optional,
+  record,
+  taggedUnion,
+  union,
+  type ArrayInit,
+  type ObjectInit,
+  type ObjectSchema,
+  type ObjectType,
+  type OptionalSchema,
+  type Shape,
+} from './composites.js'
+export {
+  base64,
+  decodeBase64,
+  encodeBase64,
+  hex32,
+  hex32Problem,
+  parseHex32,
+  type Base64Init,
+  type Hex32Init,
+} from './encodings.js'
+export {
+  createJsonSchemaContext,
+  makeSchema,
+  parseWithSchema,
+  safeParse,
+  toStandaloneJsonSchema,
+  type Infer,
+  type JsonSchema,
+  type JsonSchemaContext,
+  type Schema,
+  type SchemaParts,
+} from './schema.js'
