@@ -161,3 +161,11 @@ export {
   DEFAULT_PEER_CACHE_MAX_PEERS,
   MDNS_SERVICE_TYPE,
 } from './constants.js'
+
+// The QUIC transport: real UDP on one port, TLS bound to the machine key, post-quantum sessions.
+export {
+  createQuicTransport,
+  type QuicTransport,
+  type QuicTransportComponents,
+  type QuicTransportInit,
+} from './quic/quic-transport.js'

@@ -18,9 +18,9 @@ describe('memory network faults', () => {
     const cutAt = clock.now()
     network.partition([a.machineId], [b.machineId])
     await network.flush()
-    expect(aEvents.disconnects).toEqual([
-      { at: cutAt + 15_000, detail: expect.objectContaining({ connection: toB, reason: 'idle-timeout' }) },
-    ])
+    expect(
+      aEvents.disconnects.map((event) => [event.at, event.detail.connection, event.detail.reason]),
+    ).toEqual([[cutAt + 15_000, toB, 'idle-timeout']])
     expect(bEvents.disconnects.map((event) => [event.at, event.detail.reason])).toEqual([
       [cutAt + 15_000, 'idle-timeout'],
     ])
@@ -151,9 +151,9 @@ describe('memory network faults', () => {
     const restartedAt = clock.now()
     await node({ address: b.address })
     await network.flush()
-    expect(aEvents.disconnects.map((event) => [event.at - restartedAt, event.detail.reason])).toEqual(
-      [[1, 'error']],
-    )
+    expect(
+      aEvents.disconnects.map((event) => [event.at - restartedAt, event.detail.reason]),
+    ).toEqual([[1, 'error']])
   })
 
   it('refuses to crash a machine that is not live', () => {

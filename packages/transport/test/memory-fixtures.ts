@@ -17,7 +17,7 @@ export interface TestNetwork {
   readonly clock: VirtualClock
   readonly network: MemoryNetwork
   /** Creates and starts a transport. */
-  node(init?: MemoryTransportInit): Promise<MemoryTransport>
+  readonly node: (init?: MemoryTransportInit) => Promise<MemoryTransport>
 }
 
 export function testNetwork(init: MemoryNetworkInit = {}): TestNetwork {

@@ -96,7 +96,8 @@ describe('memory links', () => {
     const received: { stream: string; index: number }[] = []
     b.handle('pubsub', (stream) => {
       void (async () => {
-        for await (const frame of stream) received.push({ stream: stream.id, index: indexOf(frame) })
+        for await (const frame of stream)
+          received.push({ stream: stream.id, index: indexOf(frame) })
       })()
     })
     const streams = [await connection.openStream('pubsub'), await connection.openStream('pubsub')]

@@ -24,7 +24,9 @@ describe('MemoryTransport', () => {
       return sending
     })
     await network.flush()
-    expect(sends.map((sending) => sending.done)).toEqual([...Array(6).fill(true), ...Array(4).fill(false)])
+    expect(sends.map((sending) => sending.done)).toEqual(
+      Array.from({ length: 10 }, (_, index) => index < 6),
+    )
     const reader = held[0] as FrameStream
     for (let index = 0; index < 3; index++) await reader.read()
     await network.flush()
@@ -52,7 +54,9 @@ describe('MemoryTransport', () => {
   })
 
   it('refuses dials beyond maxPendingDials with ConnectionLimitError', async () => {
-    const { network, node } = testNetwork({ transport: { maxPendingDials: 2, dialTimeoutMs: 1_000 } })
+    const { network, node } = testNetwork({
+      transport: { maxPendingDials: 2, dialTimeoutMs: 1_000 },
+    })
     const a = await node()
     const nowhere = (port: number) => ({ addresses: [{ host: '192.0.2.1', port }] })
     const pending = [a.dial(nowhere(1)), a.dial(nowhere(2))].map((dial) =>
@@ -100,7 +104,9 @@ describe('MemoryTransport', () => {
   })
 
   it('leaves no timer and nothing in flight once every transport stopped mid-traffic', async () => {
-    const { clock, network, node } = testNetwork({ link: { latencyMs: 10, jitterMs: 10, loss: 0.1 } })
+    const { clock, network, node } = testNetwork({
+      link: { latencyMs: 10, jitterMs: 10, loss: 0.1 },
+    })
     const nodes = [await node(), await node(), await node(), await node()]
     for (const transport of nodes) collectStreams(transport, 'pubsub')
     const connections: Connection[] = []
@@ -109,7 +115,8 @@ describe('MemoryTransport', () => {
     }
     for (const connection of connections) {
       const stream = await connection.openStream('pubsub')
-      for (let index = 0; index < 10; index++) void stream.send(indexedFrame(index)).catch(() => undefined)
+      for (let index = 0; index < 10; index++)
+        void stream.send(indexedFrame(index)).catch(() => undefined)
     }
     network.partition([nodes[0]!.machineId], [nodes[1]!.machineId])
     void nodes[2]!.dial({ addresses: [{ host: '192.0.2.1', port: 1 }] }).catch(() => undefined)

@@ -12,9 +12,18 @@ import {
   createMachineCertificate,
   verifyMachineCertificate,
 } from '../src/quic/certificate.js'
-import { MACHINE_BINDING_OID, PQ_CLIENT_SIGNATURE_CONTEXT, PQ_SERVER_SIGNATURE_CONTEXT } from '../src/quic/constants.js'
+import {
+  MACHINE_BINDING_OID,
+  PQ_CLIENT_SIGNATURE_CONTEXT,
+  PQ_SERVER_SIGNATURE_CONTEXT,
+} from '../src/quic/constants.js'
 import { FrameOpener, FrameSealer } from '../src/quic/frame-codec.js'
-import { decodeAccept, decodeHello, deriveSessionKeys, HELLO_BYTES } from '../src/quic/session-handshake.js'
+import {
+  decodeAccept,
+  decodeHello,
+  deriveSessionKeys,
+  HELLO_BYTES,
+} from '../src/quic/session-handshake.js'
 import { startQuicTransport, targetOf, waitUntil } from './quic-fixtures.js'
 
 const machineKey = generateMlDsa65KeyPair()
@@ -53,7 +62,10 @@ describe('machine certificates', () => {
   it('rejects a valid binding made for another certificate key', () => {
     const stolen = createMachineCertificate(machineKey, Date.now())
     const binding = createMachineBinding(machineKey, stolen.certificateKey)
-    const forged = createEd25519Certificate([{ oid: MACHINE_BINDING_OID, value: binding }], Date.now())
+    const forged = createEd25519Certificate(
+      [{ oid: MACHINE_BINDING_OID, value: binding }],
+      Date.now(),
+    )
     expect(() => verifyMachineCertificate(forged.certDer)).toThrow(/does not verify/)
   })
 

@@ -10,6 +10,9 @@ import {
   type ComplianceSuite,
 } from './harness.js'
 
+/** Frames a flooding peer sends at most: far more than any bounded queue should accept. */
+const MAX_FLOOD_FRAMES = 100_000
+
 /** Bounds: streams per kind, connections, and one peer flooding while others are served. */
 export function registerLimitTests(suite: ComplianceSuite): void {
   it('refuses a stream beyond maxStreamsPerKind with StreamLimitError, per kind, until one ends', async () => {
@@ -127,7 +130,8 @@ export function registerLimitTests(suite: ComplianceSuite): void {
     const frame = new Uint8Array(1024)
     const flood = Promise.all(
       streams.map(async (stream) => {
-        while (flooding) {
+        // Bounded, so that a transport without back-pressure fails here rather than spinning.
+        while (flooding && sent < MAX_FLOOD_FRAMES) {
           await stream.send(frame)
           sent++
         }

@@ -99,7 +99,10 @@ export class Link implements Ordering, DeliveryReceiver {
     for (const delivery of held) this.#schedule(delivery)
   }
 
-  /** The connection is gone at both ends: drops held messages and ignores later sends and arrivals. */
+  /**
+   * The connection is gone at both ends: held messages are dropped and nothing more is sent, as a
+   * closed QUIC connection stops retransmitting. Messages already in flight still arrive.
+   */
   dispose(): void {
     if (this.#disposed) return
     this.#disposed = true
@@ -134,10 +137,10 @@ export class Link implements Ordering, DeliveryReceiver {
 
   /** Called by the scheduler when `delivery` is due. */
   deliver(delivery: Delivery): void {
-    if (this.#disposed) return
-    // A message caught in flight by a partition is retransmitted after the heal.
     const sent = delivery as LinkDelivery
-    if (!this.reachable) this.#hold(sent)
-    else sent.run()
+    // A message caught in flight by a partition is retransmitted after the heal, unless the
+    // connection is gone by then: retransmissions die with the connection state.
+    if (this.reachable) sent.run()
+    else if (!this.#disposed) this.#hold(sent)
   }
 }

@@ -1,8 +1,7 @@
-import { InvalidArgumentError, errorFromSignal, type TimerHandle } from '@x0x/base'
+import { errorFromSignal, type TimerHandle } from '@x0x/base'
 import type { MachineId } from '@x0x/pqc'
 import { ConnectionClosedError, StreamLimitError, StreamResetError } from '../errors.js'
 import {
-  STREAM_KINDS,
   type AbortOptions,
   type Connection,
   type ConnectionDirection,
@@ -17,6 +16,8 @@ import type { Ordering } from './link.js'
 import type { OutboundHandshake } from './memory-handshake.js'
 import { MemoryStream, type StreamHost } from './memory-stream.js'
 import type { MemoryTransportImpl } from './memory-transport.js'
+import { PendingPings } from './pending-pings.js'
+import { StreamTable } from './stream-table.js'
 
 /** The life of one end: `handshaking` ends are never handed to users. */
 export type ConnectionState = 'handshaking' | 'open' | 'closing' | 'closed'
@@ -26,18 +27,6 @@ export interface RemoteParty {
   readonly machineId: MachineId
   readonly publicKey: Uint8Array | undefined
   readonly address: PeerAddress
-}
-
-interface PendingPing {
-  readonly sentAt: number
-  resolve(rtt: number): void
-  reject(error: Error): void
-}
-
-function kindIndex(kind: StreamKind): number {
-  const index = STREAM_KINDS.indexOf(kind)
-  if (index < 0) throw new InvalidArgumentError(`unknown stream kind ${kind}`)
-  return index
 }
 
 /**
@@ -55,13 +44,8 @@ export class MemoryConnection implements Connection, StreamHost {
   readonly pair: ConnectionPair
   openedAt = Number.NaN
   #state: ConnectionState = 'handshaking'
-  readonly #streams = new Set<MemoryStream>()
-  #nextStreamNumber = 0
-  readonly #opened = STREAM_KINDS.map(() => 0)
-  readonly #streamCredit = STREAM_KINDS.map(() => 0)
-  readonly #inbound = STREAM_KINDS.map(() => 0)
-  #pings: Map<number, PendingPing> | undefined
-  #nextPing = 0
+  readonly #streams = new StreamTable()
+  readonly #pings: PendingPings
   #deathTimer: TimerHandle | undefined
   #everOpen = false
   /** Set on a dialling end until its handshake settles. */
@@ -81,6 +65,7 @@ export class MemoryConnection implements Connection, StreamHost {
     this.remotePublicKey = remote.publicKey
     this.remoteAddress = remote.address
     pair.attach(this)
+    this.#pings = new PendingPings(owner.clock)
     owner.track(this)
   }
 
@@ -105,54 +90,26 @@ export class MemoryConnection implements Connection, StreamHost {
 
   openStream(kind: StreamKind, options: AbortOptions = {}): Promise<FrameStream> {
     try {
-      const index = kindIndex(kind)
       if (options.signal?.aborted === true) throw errorFromSignal(options.signal)
       const peer = this.peer
       if (this.#state !== 'open' || peer === undefined) {
         throw new ConnectionClosedError(`connection ${this.id} is ${this.status}`)
       }
-      if ((this.#opened[index] as number) >= (this.#streamCredit[index] as number)) {
-        throw new StreamLimitError(
-          `the remote allows no more ${kind} streams on connection ${this.id} now`,
-        )
-      }
-      this.#opened[index] = (this.#opened[index] as number) + 1
-      const stream = this.#createStream(kind, peer)
-      return Promise.resolve(stream)
+      return Promise.resolve(this.#createStream(kind, this.#streams.reserve(kind), peer))
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)))
     }
   }
 
   ping(options: AbortOptions = {}): Promise<number> {
-    const { signal } = options
-    if (signal?.aborted === true) return Promise.reject(errorFromSignal(signal))
     const peer = this.peer
     if (this.#state !== 'open' || peer === undefined) {
       return Promise.reject(new ConnectionClosedError(`connection ${this.id} is ${this.status}`))
     }
-    const id = this.#nextPing++
-    const pings = (this.#pings ??= new Map<number, PendingPing>())
-    return new Promise<number>((resolve, reject) => {
-      const onAbort = (): void => {
-        pings.delete(id)
-        reject(errorFromSignal(signal))
-      }
-      pings.set(id, {
-        sentAt: this.owner.clock.now(),
-        resolve: (rtt) => {
-          signal?.removeEventListener('abort', onAbort)
-          resolve(rtt)
-        },
-        reject: (error) => {
-          signal?.removeEventListener('abort', onAbort)
-          reject(error)
-        },
-      })
-      signal?.addEventListener('abort', onAbort, { once: true })
+    return this.#pings.start(options.signal, (id) => {
       this.post(undefined, 0, () => {
         peer.post(undefined, 0, () => {
-          this.#onPong(id)
+          this.#pings.answer(id)
         })
       })
     })
@@ -161,7 +118,7 @@ export class MemoryConnection implements Connection, StreamHost {
   close(_options: AbortOptions = {}): Promise<void> {
     if (this.#state !== 'open') return Promise.resolve()
     this.#state = 'closing'
-    for (const stream of [...this.#streams]) stream.endWithConnection(true)
+    for (const stream of this.#streams.all()) stream.endWithConnection(true)
     // Ordered behind everything already sent, so the remote reads every frame before the close.
     this.post(this.pair.linkFrom(this), 0, (peer) => {
       peer.#onRemoteClose()
@@ -192,13 +149,10 @@ export class MemoryConnection implements Connection, StreamHost {
   }
 
   onStreamReleased(stream: MemoryStream): void {
-    if (!this.#streams.delete(stream) || stream.initiator) return
-    const index = kindIndex(stream.kind)
-    this.#inbound[index] = (this.#inbound[index] as number) - 1
-    const peer = this.peer
-    if (this.#state !== 'open' || peer === undefined) return
-    this.post(undefined, 0, () => {
-      peer.#streamCredit[index] = (peer.#streamCredit[index] as number) + 1
+    const credit = this.#streams.release(stream)
+    if (credit === undefined || this.#state !== 'open') return
+    this.post(undefined, 0, (peer) => {
+      peer.#streams.grant(credit)
     })
   }
 
@@ -206,7 +160,7 @@ export class MemoryConnection implements Connection, StreamHost {
   markOpen(): void {
     const peer = this.peer as MemoryConnection
     const limit = peer.owner.limits.maxStreamsPerKind
-    for (let index = 0; index < STREAM_KINDS.length; index++) this.#streamCredit[index] = limit
+    this.#streams.grantAll(limit)
     this.#state = 'open'
     this.#everOpen = true
     this.openedAt = this.owner.clock.now()
@@ -269,10 +223,11 @@ export class MemoryConnection implements Connection, StreamHost {
     })
   }
 
-  #createStream(kind: StreamKind, peer: MemoryConnection): MemoryStream {
+  #createStream(kind: StreamKind, number: number, peer: MemoryConnection): MemoryStream {
     const ownLimits = this.owner.limits
     const peerLimits = peer.owner.limits
-    const id = String(this.#nextStreamNumber++ * 2 + (this.direction === 'outbound' ? 0 : 1))
+    // Like QUIC stream ids (RFC 9000 §2.1), the low bit tells which end opened the stream.
+    const id = String(number * 2 + (this.direction === 'outbound' ? 0 : 1))
     const maxFrameBytes = Math.min(ownLimits.maxFrameBytes, peerLimits.maxFrameBytes)
     const local = new MemoryStream({
       host: this,
@@ -295,7 +250,7 @@ export class MemoryConnection implements Connection, StreamHost {
       lastArrival: this.pair.linkFrom(peer).lastArrival,
     })
     MemoryStream.join(local, remote)
-    this.#streams.add(local)
+    this.#streams.addOutbound(local)
     this.post(local, 0, () => {
       peer.#onStreamOpen(remote)
     })
@@ -304,13 +259,10 @@ export class MemoryConnection implements Connection, StreamHost {
 
   #onStreamOpen(stream: MemoryStream): void {
     if (this.#state !== 'open') return
-    const index = kindIndex(stream.kind)
-    if ((this.#inbound[index] as number) >= this.owner.limits.maxStreamsPerKind) {
+    if (!this.#streams.addInbound(stream, this.owner.limits.maxStreamsPerKind)) {
       stream.abort(new StreamLimitError(`the remote opened too many ${stream.kind} streams`))
       return
     }
-    this.#inbound[index] = (this.#inbound[index] as number) + 1
-    this.#streams.add(stream)
     const handler = this.owner.handlerFor(stream.kind)
     if (handler === undefined) {
       stream.abort(new StreamResetError(`no handler for ${stream.kind} streams`))
@@ -324,17 +276,10 @@ export class MemoryConnection implements Connection, StreamHost {
     }
   }
 
-  #onPong(id: number): void {
-    const ping = this.#pings?.get(id)
-    if (ping === undefined) return
-    this.#pings?.delete(id)
-    ping.resolve(this.owner.clock.now() - ping.sentAt)
-  }
-
   #onRemoteClose(): void {
     if (this.#state !== 'open') return
     this.#state = 'closing'
-    for (const stream of [...this.#streams]) stream.endWithConnection(false)
+    for (const stream of this.#streams.all()) stream.endWithConnection(false)
     this.#finish('closed-remotely', undefined)
   }
 
@@ -357,7 +302,7 @@ export class MemoryConnection implements Connection, StreamHost {
   #fail(reason: DisconnectReason, error: Error, silent = false): void {
     if (this.#state === 'closed') return
     this.#state = 'closing'
-    for (const stream of [...this.#streams]) stream.failWithConnection(error)
+    for (const stream of this.#streams.all()) stream.failWithConnection(error)
     this.#finish(reason, error, silent)
   }
 
@@ -365,12 +310,9 @@ export class MemoryConnection implements Connection, StreamHost {
     const wasOpen = this.#everOpen
     this.#state = 'closed'
     this.disarmDeathTimer()
-    const pings = this.#pings
-    this.#pings = undefined
-    if (pings !== undefined) {
-      const closed = new ConnectionClosedError(`connection ${this.id} closed`, { cause: error })
-      for (const ping of pings.values()) ping.reject(closed)
-    }
+    this.#pings.rejectAll(
+      new ConnectionClosedError(`connection ${this.id} closed`, { cause: error }),
+    )
     this.owner.onConnectionClosed(this, { wasOpen, reason, error, silent })
     this.pair.onHalfClosed()
   }

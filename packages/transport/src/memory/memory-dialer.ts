@@ -5,7 +5,7 @@ import type { DialTarget, PeerAddress } from '../transport.js'
 import { ConnectionPair } from './connection-pair.js'
 import { MemoryConnection } from './memory-connection.js'
 import { abandon, receiveDial, type OutboundHandshake } from './memory-handshake.js'
-import type { MemoryTransportImpl } from './memory-transport.js'
+import type { InboundHandshake, MemoryTransportImpl } from './memory-transport.js'
 
 /**
  * One dial in progress, shared by every caller dialling the same target. It is cancelled when the
@@ -149,10 +149,15 @@ async function runDial(
   let lastError: Error | undefined
   try {
     for (let index = 0; index < addresses.length; index++) {
-      await waitForInboundHandshake(transport, attempt.peerId, deadline.signal)
+      const inbound =
+        attempt.peerId === undefined ? undefined : transport.inbound.get(attempt.peerId)
+      if (inbound !== undefined) await waitForInboundHandshake(inbound, deadline.signal)
       // Each address gets an equal share of the time left: one silent address cannot use it all.
+      const last = index === addresses.length - 1
       const share = (limits.dialTimeoutMs - (clock.now() - start)) / (addresses.length - index)
-      const addressDeadline = timeoutSignal(share, { clock, signal: deadline.signal })
+      const addressDeadline = last
+        ? deadline
+        : timeoutSignal(share, { clock, signal: deadline.signal })
       try {
         return await dialAddress(
           transport,
@@ -164,7 +169,7 @@ async function runDial(
         if (deadline.signal.aborted || isErrorNamed(error, 'PeerIdentityMismatchError')) throw error
         lastError = error as Error
       } finally {
-        addressDeadline.clear()
+        if (!last) addressDeadline.clear()
       }
     }
   } finally {
@@ -175,12 +180,9 @@ async function runDial(
 
 /** A handshake from the machine being dialled is under way: its outcome comes first. */
 async function waitForInboundHandshake(
-  transport: MemoryTransportImpl,
-  machineId: MachineId | undefined,
+  entry: InboundHandshake,
   signal: AbortSignal,
 ): Promise<void> {
-  const entry = machineId === undefined ? undefined : transport.inbound.get(machineId)
-  if (entry === undefined) return
   await raceSignal(
     new Promise<void>((resolve) => {
       entry.waiters.push(resolve)
@@ -237,10 +239,9 @@ function dialAddress(
       },
     }
     attempt.current = dialer
+    // Delivered even if the dialer gives up meanwhile: its ABORT follows right behind.
     pair.forward.send(pair.forward, 0, () => {
-      if (dialer.state === 'handshaking' && environment.listenerAt(address) === listener) {
-        receiveDial(listener, pair, dialer)
-      }
+      if (environment.listenerAt(address) === listener) receiveDial(listener, pair, dialer)
     })
   })
 }

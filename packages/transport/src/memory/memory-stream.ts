@@ -3,6 +3,7 @@ import type { MachineId } from '@x0x/pqc'
 import { STREAM_CREDIT_RETURN_FRACTION } from '../constants.js'
 import { FrameTooLargeError, StreamClosedError, StreamResetError } from '../errors.js'
 import type { AbortOptions, FrameStream, StreamKind } from '../transport.js'
+import { FrameQueue } from './frame-queue.js'
 import type { Ordering } from './link.js'
 import { WaitList } from './wait-list.js'
 
@@ -53,8 +54,7 @@ export class MemoryStream implements FrameStream {
   readonly #maxFrameBytes: number
   #peer: MemoryStream | undefined
   // Receiving.
-  readonly #queue: Uint8Array[] = []
-  #queueHead = 0
+  readonly #queue = new FrameQueue()
   readonly #readers = new WaitList<Uint8Array | undefined>()
   #consumed = 0
   #granted: number
@@ -112,7 +112,7 @@ export class MemoryStream implements FrameStream {
   read(options: AbortOptions = {}): Promise<Uint8Array | undefined> {
     const { signal } = options
     if (signal?.aborted === true) return Promise.reject(errorFromSignal(signal))
-    if (this.#queueHead < this.#queue.length) return Promise.resolve(this.#take())
+    if (this.#queue.size > 0) return Promise.resolve(this.#take())
     if (this.#readError !== undefined) return Promise.reject(this.#readError)
     if (this.#readStopped) {
       return Promise.reject(new StreamClosedError(`stream ${this.id} is closed for reading`))
@@ -145,7 +145,7 @@ export class MemoryStream implements FrameStream {
   async close(options: AbortOptions = {}): Promise<void> {
     if (!this.#readStopped && this.#readError === undefined) {
       this.#readStopped = true
-      this.#dropQueue()
+      this.#queue.clear()
       this.#readers.resolveAll(undefined)
       // QUIC's STOP_SENDING: the peer stops sending instead of filling a queue nobody reads.
       const peer = this.#remote
@@ -183,7 +183,7 @@ export class MemoryStream implements FrameStream {
     this.#writeError ??= closing
     this.#finWaiters.resolveAll(undefined)
     this.#remoteEnded = true
-    if (this.#queueHead === this.#queue.length) this.#readers.resolveAll(undefined)
+    if (this.#queue.size === 0) this.#readers.resolveAll(undefined)
     this.#release()
   }
 
@@ -201,7 +201,7 @@ export class MemoryStream implements FrameStream {
       this.#readers.resolveNext(frame)
       return
     }
-    if (this.#queue.length - this.#queueHead >= this.#window) {
+    if (this.#queue.size >= this.#window) {
       this.abort(new StreamResetError(`the remote overran the receive window of stream ${this.id}`))
       return
     }
@@ -210,7 +210,7 @@ export class MemoryStream implements FrameStream {
 
   #onFin(): void {
     this.#remoteEnded = true
-    if (this.#queueHead === this.#queue.length) this.#readers.resolveAll(undefined)
+    if (this.#queue.size === 0) this.#readers.resolveAll(undefined)
     this.#checkRelease()
   }
 
@@ -268,12 +268,7 @@ export class MemoryStream implements FrameStream {
   }
 
   #take(): Uint8Array {
-    const frame = this.#queue[this.#queueHead] as Uint8Array
-    this.#queueHead++
-    if (this.#queueHead === this.#queue.length) {
-      this.#queue.length = 0
-      this.#queueHead = 0
-    }
+    const frame = this.#queue.shift()
     this.#consumed++
     this.#grantCredit()
     if (this.#remoteEnded) this.#checkRelease()
@@ -296,18 +291,13 @@ export class MemoryStream implements FrameStream {
     return this.#peer as MemoryStream
   }
 
-  #dropQueue(): void {
-    this.#queue.length = 0
-    this.#queueHead = 0
-  }
-
   #fail(error: Error): void {
     // A stream done in both directions has nothing left to fail.
     if (this.#released) return
     this.#readError ??= error
     this.#writeError ??= error
     this.#writeState = 'ended'
-    this.#dropQueue()
+    this.#queue.clear()
     this.#readers.rejectAll(this.#readError)
     this.#senders.rejectAll(this.#writeError)
     this.#finWaiters.resolveAll(undefined)
@@ -319,7 +309,7 @@ export class MemoryStream implements FrameStream {
     const readDone =
       this.#readStopped ||
       this.#readError !== undefined ||
-      (this.#remoteEnded && this.#queueHead === this.#queue.length)
+      (this.#remoteEnded && this.#queue.size === 0)
     if (readDone) this.#release()
   }
 

@@ -92,6 +92,7 @@ export class MemoryTransportImpl
   readonly halves = new Set<MemoryConnection>()
   readonly #membership: NetworkMembership
   readonly #handlers = new Map<StreamKind, StreamHandler>()
+  readonly #listenAddresses: readonly PeerAddress[]
   #state: TransportState = 'created'
   #crashed = false
 
@@ -105,10 +106,11 @@ export class MemoryTransportImpl
     this.clock = setup.environment.clock
     this.log = setup.log
     this.#membership = setup.membership
+    this.#listenAddresses = Object.freeze([setup.address])
   }
 
   get listenAddresses(): readonly PeerAddress[] {
-    return this.#state === 'started' ? [this.address] : []
+    return this.#state === 'started' ? this.#listenAddresses : []
   }
 
   /** Whether it is started and not stopped: it answers at its address. */
@@ -232,7 +234,10 @@ export class MemoryTransportImpl
     this.log('connected to %s (%s)', half.remoteMachineId, half.direction)
     this.safeDispatchEvent('peer:connect', half)
     for (const attempt of [...this.dials.values()]) {
-      if (attempt.peerId === half.remoteMachineId) attempt.complete(half)
+      // The attempt that dialled `half` resolves by its own path; others were overtaken by it.
+      if (attempt.peerId === half.remoteMachineId && attempt.current !== half) {
+        attempt.complete(half)
+      }
     }
   }
 

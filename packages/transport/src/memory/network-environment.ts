@@ -21,7 +21,15 @@ export interface NetworkEnvironment extends LinkEnvironment {
   endWork(): void
 }
 
+// Addresses are compared on every dial and arrival; their objects are reused, so cache the key.
+const keys = new WeakMap<PeerAddress, string>()
+
 /** The key of an address in maps. */
 export function addressKey(address: PeerAddress): string {
-  return `${address.host}|${address.port}`
+  let key = keys.get(address)
+  if (key === undefined) {
+    key = `${address.host}|${address.port}`
+    keys.set(address, key)
+  }
+  return key
 }

@@ -110,7 +110,10 @@ export function createEd25519Certificate(
     encodeTlv(TAG_INTEGER, serial),
     ED25519_ALGORITHM,
     name,
-    encodeSequence(encodeTime(new Date(now - BACKDATE_MS)), encodeTime(new Date(now + VALIDITY_MS))),
+    encodeSequence(
+      encodeTime(new Date(now - BACKDATE_MS)),
+      encodeTime(new Date(now + VALIDITY_MS)),
+    ),
     name,
     new Uint8Array(keyPair.publicKey.export({ type: 'spki', format: 'der' })),
     ...(extensions.length > 0
@@ -118,7 +121,11 @@ export function createEd25519Certificate(
       : []),
   )
   const signature = sign(null, tbs, keyPair.privateKey)
-  const certDer = encodeSequence(tbs, ED25519_ALGORITHM, encodeTlv(TAG_BIT_STRING, Uint8Array.of(0), signature))
+  const certDer = encodeSequence(
+    tbs,
+    ED25519_ALGORITHM,
+    encodeTlv(TAG_BIT_STRING, Uint8Array.of(0), signature),
+  )
   return {
     keyPem: keyPair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     certPem: toPem(certDer),
@@ -157,7 +164,9 @@ function readFields(certDer: Uint8Array): CertificateFields {
   const tbs = readChildren(expectTag(tbsElement, TAG_SEQUENCE, 'tbsCertificate').contents)
   // version [0], serial, signature, issuer, validity, subject, subjectPublicKeyInfo, …
   const offset = tbs[0]?.tag === TAG_CONTEXT_0 ? 1 : 0
-  const spki = readChildren(expectTag(tbs[offset + 5], TAG_SEQUENCE, 'subjectPublicKeyInfo').contents)
+  const spki = readChildren(
+    expectTag(tbs[offset + 5], TAG_SEQUENCE, 'subjectPublicKeyInfo').contents,
+  )
   const algorithm = expectTag(spki[0], TAG_SEQUENCE, 'an algorithm')
   if (Buffer.compare(algorithm.encoded, ED25519_ALGORITHM) !== 0) {
     throw new HandshakeError('the peer certificate key is not Ed25519')
@@ -172,7 +181,8 @@ function readFields(certDer: Uint8Array): CertificateFields {
     const list = expectTag(readChildren(extensionsElement.contents)[0], TAG_SEQUENCE, 'extensions')
     for (const extension of readChildren(list.contents)) {
       const parts = readChildren(expectTag(extension, TAG_SEQUENCE, 'an extension').contents)
-      if (Buffer.compare(expectTag(parts[0], TAG_OID, 'an OID').encoded, BINDING_OID) !== 0) continue
+      if (Buffer.compare(expectTag(parts[0], TAG_OID, 'an OID').encoded, BINDING_OID) !== 0)
+        continue
       if (binding !== undefined) throw new HandshakeError('two machine bindings in one certificate')
       binding = expectTag(parts.at(-1), TAG_OCTET_STRING, 'an extension value').contents
     }

@@ -111,7 +111,7 @@ export function readElement(input: Uint8Array, offset = 0): DerElement {
 /** The elements inside a constructed element's contents, in order. */
 export function readChildren(contents: Uint8Array): DerElement[] {
   const children: DerElement[] = []
-  for (let offset = 0; offset < contents.length; ) {
+  for (let offset = 0; offset < contents.length;) {
     const child = readElement(contents, offset)
     children.push(child)
     offset += child.encoded.length

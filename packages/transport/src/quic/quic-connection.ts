@@ -138,7 +138,7 @@ export class QuicConnectionImpl implements Connection {
       clock: this.#context.clock,
       signal: options.signal,
     })
-    return this.#router.ping(deadline.signal)
+    return await this.#router.ping(deadline.signal)
   }
 
   close(): Promise<void> {
@@ -188,9 +188,10 @@ export class QuicConnectionImpl implements Connection {
   }
 
   readonly #onStream = (event: Event): void => {
-    const stream = (event as quicEvents.EventQUICConnectionStream).detail
+    const stream = (event as CustomEvent<QUICStream>).detail
     if (this.#status === 'open') this.#router?.accept(stream)
-    else if (this.#status !== 'handshaking') cancelStream(stream, new ConnectionClosedError('closed'))
+    else if (this.#status !== 'handshaking')
+      cancelStream(stream, new ConnectionClosedError('closed'))
     else if (this.#firstStream !== undefined) {
       this.#firstStream(stream)
       this.#firstStream = undefined
@@ -198,7 +199,7 @@ export class QuicConnectionImpl implements Connection {
   }
 
   readonly #onError = (event: Event): void => {
-    const error = (event as quicEvents.EventQUICConnectionError).detail
+    const error = (event as CustomEvent<Error>).detail
     this.peerCloseCode ??= peerCloseCode(error)
     this.#reason ??= disconnectReasonOf(error)
     this.#error ??= error

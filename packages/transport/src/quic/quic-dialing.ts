@@ -1,7 +1,6 @@
 import {
   combineSignals,
   errorFromSignal,
-  isErrorNamed,
   raceSignal,
   throwIfAborted,
   timeoutSignal,
@@ -59,20 +58,16 @@ export class QuicDialing {
     this.#context = context
   }
 
-  dial(target: DialTarget, options: AbortOptions): Promise<QuicConnectionImpl> {
-    try {
-      throwIfAborted(options.signal)
-      const existing =
-        target.machineId === undefined ? undefined : this.#context.connectionTo(target.machineId)
-      if (existing !== undefined) return Promise.resolve(existing)
-      if (target.addresses.length === 0) throw new DialError('the dial target has no address')
-      const key =
-        target.machineId ??
-        target.addresses.map((address) => `${address.host}:${address.port}`).join(',')
-      return this.#attemptFor(key, target).join(options.signal)
-    } catch (error) {
-      return Promise.reject(error as Error)
-    }
+  async dial(target: DialTarget, options: AbortOptions): Promise<QuicConnectionImpl> {
+    throwIfAborted(options.signal)
+    const existing =
+      target.machineId === undefined ? undefined : this.#context.connectionTo(target.machineId)
+    if (existing !== undefined) return existing
+    if (target.addresses.length === 0) throw new DialError('the dial target has no address')
+    const key =
+      target.machineId ??
+      target.addresses.map((address) => `${address.host}:${address.port}`).join(',')
+    return this.#attemptFor(key, target).join(options.signal)
   }
 
   /** Starts tracking an inbound handshake; dials to its machine wait for its outcome. */
@@ -167,7 +162,7 @@ export class QuicDialing {
       }
       if (!signal.aborted) throw error
       const reason = errorFromSignal(signal)
-      if (isErrorNamed(reason, 'TimeoutError')) {
+      if (reason.name === 'TimeoutError') {
         throw new DialError(`the dial timed out after ${limits.dialTimeoutMs} ms`, {
           cause: reason,
         })

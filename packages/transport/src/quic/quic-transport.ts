@@ -134,13 +134,17 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
 
   async start(options: AbortOptions = {}): Promise<void> {
     if (this.#state === 'started') return
-    if (this.#state !== 'created') throw new TransportStoppedError(`the transport is ${this.#state}`)
+    if (this.#state !== 'created')
+      throw new TransportStoppedError(`the transport is ${this.#state}`)
     throwIfAborted(options.signal)
     this.#state = 'starting'
     const certificate = createMachineCertificate(this.#machineKey, this.#clock.now())
     const socket = new QUICSocket({ logger: this.#libraryLogger.getChild('socket') })
     try {
-      await raceSignal(socket.start({ host: this.#listen.host, port: this.#listen.port }), options.signal)
+      await raceSignal(
+        socket.start({ host: this.#listen.host, port: this.#listen.port }),
+        options.signal,
+      )
       this.#endpoint = this.#createEndpoint(certificate, socket)
       await raceSignal(this.#startServer(certificate, socket), options.signal)
       this.#state = 'started'
@@ -240,7 +244,7 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
   }
 
   readonly #onServerConnection = (event: Event): void => {
-    void this.#accept((event as quicEvents.EventQUICServerConnection).detail)
+    void this.#accept((event as CustomEvent<QUICConnection>).detail)
   }
 
   async #accept(quicConnection: QUICConnection): Promise<void> {
@@ -313,7 +317,8 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
   }
 
   #requireEndpoint(): QuicEndpoint {
-    if (this.#endpoint === undefined) throw new TransportStoppedError('the transport is not started')
+    if (this.#endpoint === undefined)
+      throw new TransportStoppedError('the transport is not started')
     return this.#endpoint
   }
 
@@ -327,7 +332,10 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
     await Promise.all([...this.#live].map((connection) => connection.close()))
     const server = this.#server
     if (server !== undefined) {
-      server.removeEventListener(quicEvents.EventQUICServerConnection.name, this.#onServerConnection)
+      server.removeEventListener(
+        quicEvents.EventQUICServerConnection.name,
+        this.#onServerConnection,
+      )
       await server.stop({ force: true }).catch(() => undefined)
     }
     await this.#endpoint?.socket.stop({ force: true }).catch(() => undefined)

@@ -133,7 +133,11 @@ export class StreamRouter {
   }
 
   #opener(quicStream: QUICStream): FrameOpener {
-    return new FrameOpener(this.#receiveKey, quicStream.streamId, this.#context.limits.maxFrameBytes)
+    return new FrameOpener(
+      this.#receiveKey,
+      quicStream.streamId,
+      this.#context.limits.maxFrameBytes,
+    )
   }
 
   #attach(
