@@ -60,7 +60,11 @@ export function medians(runs, suffix) {
   return Object.fromEntries(
     keys.map((key) => [
       `${key}${suffix}`,
-      Number(median(runs.map((figures) => figures[key] ?? 0)).toFixed(2)),
+      Number(
+        median(runs.map((figures) => figures[key]).filter((value) => value !== undefined)).toFixed(
+          2,
+        ),
+      ),
     ]),
   )
 }
