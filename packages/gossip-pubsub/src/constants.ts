@@ -112,3 +112,21 @@ export const DEFAULT_MAX_NEIGHBOURS = 64
 
 /** Default most agent ids remembered per neighbour as "already sent its public key". */
 export const DEFAULT_MAX_KEYS_SENT_PER_NEIGHBOUR = 1_024
+
+/** Default messages queued per local subscriber before the slow-subscriber policy applies. */
+export const DEFAULT_SUBSCRIBER_QUEUE_MESSAGES = 1_024
+
+/** Default frames queued per neighbour stream before new frames to it are dropped (Plumtree repairs them). */
+export const DEFAULT_MAX_QUEUED_FRAMES_PER_NEIGHBOUR = 1_024
+
+/** Default bytes queued per neighbour stream: bounds memory held for one slow neighbour. */
+export const DEFAULT_MAX_QUEUED_BYTES_PER_NEIGHBOUR = 16 * 1_048_576
+
+/** Default window over which local publishes to one topic share a signature (PERF.md B6). */
+export const DEFAULT_PUBLISH_BATCH_WINDOW_MS = 2
+
+/** Default local publishes awaiting their batch's signature; reaching it signs every batch at once. */
+export const DEFAULT_MAX_PENDING_PUBLISHES = 4_096
+
+/** Default inbound pubsub streams read at once (one per neighbour; the active view is ~8). */
+export const DEFAULT_MAX_INBOUND_STREAMS = 64

@@ -11,3 +11,8 @@ export class InvalidTopicError extends X0xError {
 export class PayloadTooLargeError extends X0xError {
   override readonly name = 'PayloadTooLargeError'
 }
+
+/** The pub/sub service was stopped (or not started): it neither publishes nor subscribes. */
+export class PubsubStoppedError extends X0xError {
+  override readonly name = 'PubsubStoppedError'
+}

@@ -33,6 +33,17 @@
  * @packageDocumentation
  */
 export {
+  createPubsub,
+  type Pubsub,
+  type PubsubComponents,
+  type PubsubInit,
+  type PubsubStats,
+  type SubscribeOptions,
+} from './service/pubsub-service.js'
+export type { PubsubMessage, SlowSubscriberPolicy, Subscription } from './service/subscription.js'
+export type { PubsubServiceStats } from './service/service-stats.js'
+export type { NeighbourLinkCounters } from './service/neighbour-links.js'
+export {
   createPubsubNode,
   type Delivery,
   type Outbound,
@@ -92,10 +103,16 @@ export {
   type PubsubFrame,
   type ResolvedFrameLimits,
 } from './pubsub-frame.js'
-export { InvalidTopicError, PayloadTooLargeError } from './errors.js'
+export { InvalidTopicError, PayloadTooLargeError, PubsubStoppedError } from './errors.js'
 export {
   PUBSUB_SIGNING_CONTEXT_LABEL,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_MAX_BATCH_MESSAGES,
   DEFAULT_MAX_TOPIC_BYTES,
+  DEFAULT_SUBSCRIBER_QUEUE_MESSAGES,
+  DEFAULT_MAX_QUEUED_FRAMES_PER_NEIGHBOUR,
+  DEFAULT_MAX_QUEUED_BYTES_PER_NEIGHBOUR,
+  DEFAULT_PUBLISH_BATCH_WINDOW_MS,
+  DEFAULT_MAX_PENDING_PUBLISHES,
+  DEFAULT_MAX_INBOUND_STREAMS,
 } from './constants.js'

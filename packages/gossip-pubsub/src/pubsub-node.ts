@@ -22,6 +22,7 @@ import {
   type PlumtreeInit,
   type PlumtreeState,
 } from './plumtree-state.js'
+import { DuplicateFilter } from './duplicate-filter.js'
 import { PublicKeyDirectory, type ParkedEnvelope } from './public-key-directory.js'
 import {
   decodeFrame,
@@ -143,6 +144,7 @@ class DefaultPubsubNode implements PubsubNode {
   readonly #backend: PqcBackend
   readonly #limits: ResolvedFrameLimits
   readonly #core: PlumtreeState
+  readonly #duplicates: DuplicateFilter
   readonly #keys: PublicKeyDirectory
   readonly #publisher: Publisher | undefined
   readonly #subscriptions = new Set<string>()
@@ -157,6 +159,7 @@ class DefaultPubsubNode implements PubsubNode {
     this.#backend = components.backend
     this.#limits = resolveFrameLimits(init)
     this.#core = createPlumtreeState(init, now)
+    this.#duplicates = new DuplicateFilter(this.#core.config.maxSeenMessages)
     this.#maxRejected = init.maxRejectedEnvelopes ?? DEFAULT_MAX_REJECTED_FRAMES
     this.#keys = new PublicKeyDirectory({
       maxPublicKeys: init.maxPublicKeys ?? DEFAULT_MAX_PUBLIC_KEYS,
@@ -298,6 +301,13 @@ class DefaultPubsubNode implements PubsubNode {
     attachedKey: Uint8Array | undefined,
     now: number,
   ): void {
+    const fingerprint = DuplicateFilter.fingerprintOf(bytes)
+    const known = fingerprint === undefined ? undefined : this.#duplicates.get(fingerprint)
+    if (known !== undefined && this.#core.seen.has(known, now)) {
+      this.#counters.duplicates++
+      this.#step(output, { type: 'duplicate', from, hops, id: known }, now)
+      return
+    }
     let envelope: SignedEnvelope
     try {
       const id = messageIdOf(signedBodyOf(bytes))
@@ -369,6 +379,7 @@ class DefaultPubsubNode implements PubsubNode {
     envelope: SignedEnvelope,
     now: number,
   ): void {
+    this.#duplicates.add(envelope.bytes, envelope.id)
     const summary = {
       ...envelope,
       lastSequence: lastSequence(envelope),

@@ -13,6 +13,18 @@ export {
   type SimulatedNode,
 } from './broadcast-simulation.js'
 export {
+  createOverlayBroadcast,
+  type BroadcastCounters,
+  type OverlayBroadcast,
+  type OverlayBroadcastInit,
+} from './overlay-broadcast.js'
+export {
+  createPubsubNetwork,
+  type PubsubNetwork,
+  type PubsubNetworkInit,
+  type PubsubNetworkNode,
+} from './pubsub-network.js'
+export {
   agentIdArbitrary,
   controlFrameArbitrary,
   messageIdArbitrary,
