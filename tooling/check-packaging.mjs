@@ -48,6 +48,14 @@ try {
     if (!tarball) throw new Error(`pnpm pack printed no tarball for ${manifest.name}`)
     tarballs[manifest.name] = `file:${tarball.startsWith('/') ? tarball : join(scratch, tarball)}`
   }
+  // A consumer of a subpath with optional peers (`./testing` needs fast-check, `./compliance`
+  // vitest) installs those peers itself; so does the scratch project.
+  const peers = {}
+  for (const { manifest } of packages) {
+    for (const [name, range] of Object.entries(manifest.peerDependencies ?? {})) {
+      if (!name.startsWith('@x0x/')) peers[name] = range
+    }
+  }
   // Overrides make a packed package's dependency on a sibling resolve to the sibling's tarball,
   // never to whatever the registry holds under that name.
   writeFileSync(
@@ -56,7 +64,7 @@ try {
       name: 'x0x-packaging-check',
       private: true,
       type: 'module',
-      dependencies: tarballs,
+      dependencies: { ...peers, ...tarballs },
       overrides: tarballs,
     }),
   )
