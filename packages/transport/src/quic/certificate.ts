@@ -1,5 +1,5 @@
 // Per-start Ed25519 TLS certificates bound to the machine's ML-DSA-65 key (transport.md §1).
-import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto'
+import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto'
 import { concatBytes } from '@x0x/base'
 import {
   ML_DSA_65_PUBLIC_KEY_BYTES,
@@ -43,6 +43,14 @@ const BINDING_CONTEXT = signingContext(CERT_BINDING_CONTEXT)
 /** Backdating absorbs clock skew between peers; the key lives only as long as the process. */
 const BACKDATE_MS = 60 * 60 * 1000
 const VALIDITY_MS = 365 * 24 * 60 * 60 * 1000
+/**
+ * Certificates whose binding verified, by SHA-256 of their DER: each side checks the peer's
+ * certificate in the TLS verify callback and again when it sets the connection up, and a node
+ * re-dials the same peers, so the ML-DSA-65 verification runs once per certificate. Only
+ * successes are kept (a forged certificate costs a verification every time); oldest evicted.
+ */
+const VERIFIED_CACHE_ENTRIES = 256
+const verifiedCache = new Map<string, VerifiedCertificate>()
 
 /** A certificate and its private key, in the PEM form the QUIC library takes. */
 export interface MachineCertificate {
@@ -198,6 +206,18 @@ function readFields(certDer: Uint8Array): CertificateFields {
  * @throws HandshakeError when the certificate is malformed, unbound, or bound by a bad signature.
  */
 export function verifyMachineCertificate(certDer: Uint8Array): VerifiedCertificate {
+  const digest = createHash('sha256').update(certDer).digest('base64')
+  const cached = verifiedCache.get(digest)
+  if (cached !== undefined) return cached
+  const verified = verifyUncached(certDer)
+  if (verifiedCache.size >= VERIFIED_CACHE_ENTRIES) {
+    verifiedCache.delete(verifiedCache.keys().next().value as string)
+  }
+  verifiedCache.set(digest, verified)
+  return verified
+}
+
+function verifyUncached(certDer: Uint8Array): VerifiedCertificate {
   const { certificateKey, binding } = readFields(certDer)
   if (binding === undefined) throw new HandshakeError('the peer certificate has no machine binding')
   if (binding.length !== BINDING_BYTES || binding[0] !== MACHINE_BINDING_VERSION) {

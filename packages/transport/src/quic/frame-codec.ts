@@ -3,33 +3,76 @@
 //   nonce = stream_id (u64 BE) ‖ frame_sequence (u32 BE)
 // The receiver derives the nonce from the frame it expects next, so a replayed, reordered,
 // dropped or moved frame fails to open.
-import {
-  AEAD_NONCE_BYTES,
-  AEAD_TAG_BYTES,
-  openChaCha20Poly1305,
-  sealChaCha20Poly1305,
-} from '@x0x/pqc'
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto'
+import { AEAD_NONCE_BYTES, AEAD_TAG_BYTES, DecryptionFailedError } from '@x0x/pqc'
 import { FrameTooLargeError, StreamClosedError } from '../errors.js'
 import { FRAME_LENGTH_BYTES, MAX_FRAMES_PER_STREAM } from './constants.js'
 
-/** The AEAD nonce of frame `sequence` on stream `streamId`. */
-export function frameNonce(streamId: number, sequence: number): Uint8Array {
-  const nonce = new Uint8Array(AEAD_NONCE_BYTES)
-  const view = new DataView(nonce.buffer)
-  view.setBigUint64(0, BigInt(streamId))
-  view.setUint32(8, sequence)
-  return nonce
+const CIPHER = 'chacha20-poly1305'
+const TAG_OPTIONS = { authTagLength: AEAD_TAG_BYTES }
+
+/**
+ * The per-frame AEAD of one direction of one stream, on `node:crypto` directly: the key object
+ * and the nonce buffer are made once (the generic `@x0x/pqc` seal imports the raw key and
+ * allocates per call), and a frame is sealed straight into its wire buffer.
+ */
+class FrameCipher {
+  readonly #key: KeyObject
+  readonly #nonce = new Uint8Array(AEAD_NONCE_BYTES)
+  readonly #nonceView = new DataView(this.#nonce.buffer)
+
+  constructor(key: Uint8Array, streamId: number) {
+    this.#key = createSecretKey(key)
+    this.#nonceView.setBigUint64(0, BigInt(streamId))
+  }
+
+  /** The nonce of frame `sequence`; a view reused by the next call. */
+  nonce(sequence: number): Uint8Array {
+    this.#nonceView.setUint32(8, sequence)
+    return this.#nonce
+  }
+
+  /** Writes `length ‖ ciphertext ‖ tag` of `plaintext` as frame `sequence`. */
+  seal(sequence: number, plaintext: Uint8Array): Uint8Array {
+    const cipher = createCipheriv(CIPHER, this.#key, this.nonce(sequence), TAG_OPTIONS)
+    const sealedLength = plaintext.length + AEAD_TAG_BYTES
+    const wire = new Uint8Array(FRAME_LENGTH_BYTES + sealedLength)
+    new DataView(wire.buffer).setUint32(0, sealedLength)
+    wire.set(cipher.update(plaintext), FRAME_LENGTH_BYTES)
+    cipher.final()
+    wire.set(cipher.getAuthTag(), FRAME_LENGTH_BYTES + plaintext.length)
+    return wire
+  }
+
+  /** The plaintext of frame `sequence`; unauthenticated plaintext is wiped, never returned. */
+  open(sequence: number, sealed: Uint8Array): Uint8Array {
+    const ciphertextLength = sealed.length - AEAD_TAG_BYTES
+    const decipher = createDecipheriv(CIPHER, this.#key, this.nonce(sequence), TAG_OPTIONS)
+    decipher.setAuthTag(sealed.subarray(ciphertextLength))
+    const plaintext = decipher.update(sealed.subarray(0, ciphertextLength))
+    try {
+      decipher.final()
+    } catch (error) {
+      plaintext.fill(0)
+      throw new DecryptionFailedError(`${CIPHER}: authentication failed`, { cause: error })
+    }
+    // A plain Uint8Array that owns its memory (`update` may return a view into a larger buffer).
+    if (plaintext.byteOffset === 0 && plaintext.byteLength === plaintext.buffer.byteLength) {
+      return new Uint8Array(plaintext.buffer, 0, plaintext.byteLength)
+    }
+    const copy = new Uint8Array(plaintext)
+    plaintext.fill(0)
+    return copy
+  }
 }
 
 /** Seals the frames of one direction of one stream, numbering them from 0. */
 export class FrameSealer {
-  readonly #key: Uint8Array
-  readonly #streamId: number
+  readonly #cipher: FrameCipher
   #sequence = 0
 
   constructor(key: Uint8Array, streamId: number) {
-    this.#key = key
-    this.#streamId = streamId
+    this.#cipher = new FrameCipher(key, streamId)
   }
 
   /** Frames sealed so far. */
@@ -46,12 +89,7 @@ export class FrameSealer {
     if (this.#sequence >= MAX_FRAMES_PER_STREAM) {
       throw new StreamClosedError('the stream has carried its maximum number of frames')
     }
-    const nonce = frameNonce(this.#streamId, this.#sequence++)
-    const sealed = sealChaCha20Poly1305(this.#key, nonce, plaintext)
-    const wire = new Uint8Array(FRAME_LENGTH_BYTES + sealed.length)
-    new DataView(wire.buffer).setUint32(0, sealed.length)
-    wire.set(sealed, FRAME_LENGTH_BYTES)
-    return wire
+    return this.#cipher.seal(this.#sequence++, plaintext)
   }
 }
 
@@ -60,16 +98,14 @@ export class FrameSealer {
  * delivers. Holds at most one partial frame (bounded by `maxFrameBytes`) plus one chunk.
  */
 export class FrameOpener {
-  readonly #key: Uint8Array
-  readonly #streamId: number
+  readonly #cipher: FrameCipher
   readonly #maxSealedBytes: number
   #chunks: Uint8Array[] = []
   #buffered = 0
   #sequence = 0
 
   constructor(key: Uint8Array, streamId: number, maxFrameBytes: number) {
-    this.#key = key
-    this.#streamId = streamId
+    this.#cipher = new FrameCipher(key, streamId)
     this.#maxSealedBytes = maxFrameBytes + AEAD_TAG_BYTES
   }
 
@@ -92,7 +128,7 @@ export class FrameOpener {
    */
   next(): Uint8Array | undefined {
     if (this.#buffered < FRAME_LENGTH_BYTES) return undefined
-    const length = new DataView(this.#peek(FRAME_LENGTH_BYTES).buffer).getUint32(0)
+    const length = this.#peekLength()
     if (length > this.#maxSealedBytes || length < AEAD_TAG_BYTES) {
       throw new FrameTooLargeError(
         `a frame of ${length} sealed bytes is outside ${AEAD_TAG_BYTES}..${this.#maxSealedBytes}`,
@@ -101,21 +137,20 @@ export class FrameOpener {
     if (this.#buffered < FRAME_LENGTH_BYTES + length) return undefined
     this.#take(FRAME_LENGTH_BYTES)
     const sealed = this.#take(length)
-    const nonce = frameNonce(this.#streamId, this.#sequence++)
-    return openChaCha20Poly1305(this.#key, nonce, sealed)
+    return this.#cipher.open(this.#sequence++, sealed)
   }
 
-  /** A copy of the first `count` buffered bytes, without consuming them. */
-  #peek(count: number): Uint8Array {
-    const output = new Uint8Array(count)
-    let offset = 0
+  /** The u32 big-endian length prefix at the front, without consuming it. */
+  #peekLength(): number {
+    let length = 0
+    let needed = FRAME_LENGTH_BYTES
     for (const chunk of this.#chunks) {
-      const part = chunk.subarray(0, count - offset)
-      output.set(part, offset)
-      offset += part.length
-      if (offset === count) break
+      for (let index = 0; index < chunk.length && needed > 0; index++, needed--) {
+        length = length * 256 + (chunk[index] as number)
+      }
+      if (needed === 0) break
     }
-    return output
+    return length
   }
 
   #take(count: number): Uint8Array {
