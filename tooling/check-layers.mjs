@@ -14,6 +14,8 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 
 /** The layer table from DESIGN.md. Apps sit above every package. */
 export const LAYERS = {
+  // Private tooling imported only by benchmarks; on layer 0 so that every package may use it.
+  '@x0x/bench-kit': 0,
   '@x0x/base': 0,
   '@x0x/pqc': 1,
   '@x0x/transport': 2,
@@ -39,7 +41,7 @@ const SKIP_DIRECTORIES = new Set(['node_modules', 'dist', '.turbo', 'coverage'])
 
 function listWorkspacePackages(root) {
   const result = []
-  for (const group of ['packages', 'apps']) {
+  for (const group of ['packages', 'apps', 'tooling']) {
     const groupDir = join(root, group)
     if (!existsSync(groupDir)) continue
     for (const name of readdirSync(groupDir)) {

@@ -7,12 +7,9 @@
 //
 // Runs the built package (`pnpm build` first), as an application would.
 import crypto from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
+import { median, percentile, round, writeBenchResult } from '@x0x/bench-kit'
 import { createPqcBackend, type PqcBackend } from '@x0x/pqc'
 
 const MESSAGE_BYTES = 1024
@@ -45,17 +42,6 @@ function measure(operation: () => unknown, durationMs: number, minimum = 5): Mea
     operationsPerSecond: samples.length / ((now - start) / 1000),
     samplesMicroseconds: samples,
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((left, right) => left - right)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
-
-function percentile(values: readonly number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right)
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!
 }
 
 /** The operations of one implementation, each a thunk over pre-built inputs. */
@@ -135,11 +121,6 @@ async function workerThroughput(count: number, durationMs: number): Promise<numb
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()))
   }
-}
-
-function round(value: number, digits = 0): number {
-  const scale = 10 ** digits
-  return Math.round(value * scale) / scale
 }
 
 async function main(): Promise<void> {
@@ -227,18 +208,9 @@ async function main(): Promise<void> {
   figures.verify_per_s_1_worker = round(median(workerRates[1]!))
   figures.verify_per_s_2_workers = round(median(workerRates[2]!))
 
-  const result = {
-    name: 'pq-crypto',
-    commit: process.env.X0X_BENCH_COMMIT ?? 'unknown',
-    node: process.version,
-    date: new Date().toISOString(),
-    machine: {
-      platform: `${os.platform()}-${os.arch()}`,
-      cpu: os.cpus()[0]?.model ?? 'unknown',
-      cpus: os.availableParallelism(),
-      memory_mb: Math.round(os.totalmem() / 2 ** 20),
-    },
-    params: {
+  writeBenchResult(
+    'pq-crypto',
+    {
       message_bytes: MESSAGE_BYTES,
       runs,
       measure_ms: measureMs,
@@ -246,12 +218,7 @@ async function main(): Promise<void> {
       openssl: process.versions.openssl,
     },
     figures,
-  }
-  const directory =
-    process.env.X0X_BENCH_RESULTS_DIR ??
-    fileURLToPath(new URL('../../../bench/results/', import.meta.url))
-  mkdirSync(directory, { recursive: true })
-  writeFileSync(join(directory, 'pq-crypto.json'), `${JSON.stringify(result, null, 2)}\n`)
+  )
 
   const count = (value: number | undefined) => Math.round(value ?? 0).toLocaleString('en-US')
   const column = (text: string | number, width = 12) => String(text).padStart(width)

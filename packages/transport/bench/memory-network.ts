@@ -8,12 +8,9 @@
 //   node packages/transport/bench/memory-network.ts [--sizes 1000,10000] [--runs 3]
 //
 // Runs the built package (`pnpm build` first), as an application would.
-import { mkdirSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { VirtualClock, createRandom } from '@x0x/base'
+import { median, round, writeBenchResult } from '@x0x/bench-kit'
 import { createMemoryNetwork, type Connection, type MemoryTransport } from '@x0x/transport'
 
 const DIALS_PER_NODE = 4
@@ -75,17 +72,6 @@ async function runOnce(size: number, seed: number): Promise<Run> {
   return { connectMs, connections, fanoutMs, frames, heapMb }
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((left, right) => left - right)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
-
-function round(value: number, digits = 0): number {
-  const scale = 10 ** digits
-  return Math.round(value * scale) / scale
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -114,18 +100,9 @@ async function main(): Promise<void> {
     )
     figures[`${key}_heap_mb`] = round(median(results.map((result) => result.heapMb)))
   }
-  const result = {
-    name: 'memory-network',
-    commit: process.env.X0X_BENCH_COMMIT ?? 'unknown',
-    node: process.version,
-    date: new Date().toISOString(),
-    machine: {
-      platform: `${os.platform()}-${os.arch()}`,
-      cpu: os.cpus()[0]?.model ?? 'unknown',
-      cpus: os.availableParallelism(),
-      memory_mb: Math.round(os.totalmem() / 2 ** 20),
-    },
-    params: {
+  writeBenchResult(
+    'memory-network',
+    {
       sizes,
       runs,
       dials_per_node: DIALS_PER_NODE,
@@ -133,12 +110,7 @@ async function main(): Promise<void> {
       latency_ms: '10-50',
     },
     figures,
-  }
-  const directory =
-    process.env.X0X_BENCH_RESULTS_DIR ??
-    fileURLToPath(new URL('../../../bench/results/', import.meta.url))
-  mkdirSync(directory, { recursive: true })
-  writeFileSync(join(directory, 'memory-network.json'), `${JSON.stringify(result, null, 2)}\n`)
+  )
   console.log(
     `memory-network: ${sizes
       .map(

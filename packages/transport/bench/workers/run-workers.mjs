@@ -1,9 +1,9 @@
 // Shared by the B8 and B11 benchmarks: runs worker processes, takes medians, writes results.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { median, writeBenchResult } from '@x0x/bench-kit'
 
 const WORKERS = dirname(fileURLToPath(import.meta.url))
 const BENCH = dirname(WORKERS)
@@ -48,11 +48,7 @@ export function runWorker(worker, args) {
   return JSON.parse(output.trim().split('\n').pop()).figures
 }
 
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
+export { median }
 
 /** Medians per key over runs, keys suffixed with `suffix`, rounded to 2 decimals. */
 export function medians(runs, suffix) {
@@ -70,22 +66,5 @@ export function medians(runs, suffix) {
 }
 
 export function writeResult(name, params, figures) {
-  const result = {
-    name,
-    commit: process.env.X0X_BENCH_COMMIT ?? 'unknown',
-    node: process.version,
-    date: new Date().toISOString(),
-    machine: {
-      platform: `${os.platform()}-${os.arch()}`,
-      cpu: os.cpus()[0]?.model ?? 'unknown',
-      cpus: os.availableParallelism(),
-      load_average_1m: Number(os.loadavg()[0].toFixed(2)),
-    },
-    params,
-    figures,
-  }
-  const directory =
-    process.env.X0X_BENCH_RESULTS_DIR ?? join(PACKAGE, '..', '..', 'bench', 'results')
-  mkdirSync(directory, { recursive: true })
-  writeFileSync(join(directory, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`)
+  writeBenchResult(name, params, figures)
 }
