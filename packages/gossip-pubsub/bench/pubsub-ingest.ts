@@ -8,10 +8,6 @@
 //   node packages/gossip-pubsub/bench/pubsub-ingest.ts [--runs 5] [--frames 1200]
 //
 // Runs the built package (`pnpm build` first), as an application would.
-import { mkdirSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createRandom } from '@x0x/base'
 import {
@@ -23,6 +19,7 @@ import {
   type PubsubNode,
 } from '@x0x/gossip-pubsub'
 import { createPqcBackend } from '@x0x/pqc'
+import { round, writeResult } from './support/bench-result.ts'
 
 const PAYLOAD_BYTES = 1024
 const ORIGINS = 16
@@ -142,11 +139,6 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
-function round(value: number, digits = 0): number {
-  const scale = 10 ** digits
-  return Math.round(value * scale) / scale
-}
-
 function main(): void {
   const { values } = parseArgs({
     options: {
@@ -193,32 +185,15 @@ function main(): void {
     sign_msgs_per_s_batch1: round(signBatch1),
     sign_msgs_per_s_batch8: round(signBatch8),
   }
-  const result = {
-    name: 'pubsub-ingest',
-    commit: process.env.X0X_BENCH_COMMIT ?? 'unknown',
-    node: process.version,
-    date: new Date().toISOString(),
-    machine: {
-      platform: `${os.platform()}-${os.arch()}`,
-      cpu: os.cpus()[0]?.model ?? 'unknown',
-      cpus: os.availableParallelism(),
-      memory_mb: Math.round(os.totalmem() / 2 ** 20),
-    },
-    params: {
-      payload_bytes: PAYLOAD_BYTES,
-      origins: ORIGINS,
-      neighbours: NEIGHBOURS.length,
-      frames: count,
-      runs,
-      openssl: process.versions.openssl,
-    },
-    figures,
+  const params = {
+    payload_bytes: PAYLOAD_BYTES,
+    origins: ORIGINS,
+    neighbours: NEIGHBOURS.length,
+    frames: count,
+    runs,
+    openssl: process.versions.openssl,
   }
-  const directory =
-    process.env.X0X_BENCH_RESULTS_DIR ??
-    fileURLToPath(new URL('../../../bench/results/', import.meta.url))
-  mkdirSync(directory, { recursive: true })
-  writeFileSync(join(directory, 'pubsub-ingest.json'), `${JSON.stringify(result, null, 2)}\n`)
+  writeResult('pubsub-ingest', params, figures)
   const count_ = (value: number) => Math.round(value).toLocaleString('en-US')
   console.log(
     `pubsub-ingest: fresh ${count_(figures.ingest_fresh_msgs_per_s)} msg/s = ${Math.round(figures.ingest_ratio_to_verify * 100)}% of raw verify ${count_(verify)}/s ` +

@@ -1,16 +1,9 @@
 import type { AgentId } from '@x0x/pqc'
+import type { EnvelopeSummary } from './plumtree.js'
 import type { MessageId } from './signed-envelope.js'
 
 /** A verified envelope kept to answer GRAFTs (Plumtree §3.3) and anti-entropy digests. */
-export interface CachedEnvelope {
-  readonly id: MessageId
-  readonly topic: string
-  readonly origin: AgentId
-  readonly epoch: number
-  readonly firstSequence: number
-  readonly lastSequence: number
-  /** Envelope bytes (signed body ‖ signature), forwarded as received. */
-  readonly bytes: Uint8Array
+export interface CachedEnvelope extends EnvelopeSummary {
   /** Hops the envelope had travelled when it reached this node (0 for its own). */
   readonly hops: number
   readonly insertedAt: number

@@ -10,6 +10,12 @@
 // anti-entropy.
 import { LruCache } from '@x0x/base'
 import type { AgentId } from '@x0x/pqc'
+import {
+  DEFAULT_KEY_REQUEST_TIMEOUT_MS,
+  DEFAULT_MAX_KEYS_SENT_PER_NEIGHBOUR,
+  DEFAULT_MAX_PARKED_ENVELOPES,
+  DEFAULT_MAX_PUBLIC_KEYS,
+} from './constants.js'
 import type { PeerId } from './plumtree-state.js'
 import type { SignedEnvelope } from './signed-envelope.js'
 
@@ -19,6 +25,29 @@ export interface ParkedEnvelope {
   readonly hops: number
   readonly envelope: SignedEnvelope
   readonly expiresAt: number
+}
+
+/** Options of the key directory, part of `PubsubNodeInit`. */
+export interface PublicKeyDirectoryInit {
+  /** Verified origin public keys kept (LRU). Default 4,096. */
+  readonly maxPublicKeys?: number
+  /** Envelopes parked awaiting their origin's key (oldest dropped). Default 256. */
+  readonly maxParkedEnvelopes?: number
+  /** Wait for a requested key before a parked envelope is dropped, ms. Default 2,000. */
+  readonly keyRequestTimeout?: number
+  /** Origins remembered per neighbour as "key already sent" (LRU). Default 1,024. */
+  readonly maxKeysSentPerNeighbour?: number
+}
+
+export function resolvePublicKeyDirectoryLimits(
+  init: PublicKeyDirectoryInit = {},
+): PublicKeyDirectoryLimits {
+  return {
+    maxPublicKeys: init.maxPublicKeys ?? DEFAULT_MAX_PUBLIC_KEYS,
+    maxParkedEnvelopes: init.maxParkedEnvelopes ?? DEFAULT_MAX_PARKED_ENVELOPES,
+    keyRequestTimeout: init.keyRequestTimeout ?? DEFAULT_KEY_REQUEST_TIMEOUT_MS,
+    maxKeysSentPerNeighbour: init.maxKeysSentPerNeighbour ?? DEFAULT_MAX_KEYS_SENT_PER_NEIGHBOUR,
+  }
 }
 
 /** Bounds of a `PublicKeyDirectory`. */

@@ -12,25 +12,32 @@
 //   INTEREST       request id u32 | count u16 | count × topic | count u16 | count × topic
 //   INTEREST_ACK   request id u32
 //
-// A topic is `length u8 | UTF-8`. Message names follow the Plumtree paper (Leitão et al. 2007):
+// A topic is `length u8 | UTF-8`. This file holds the frame types, limits and MESSAGE; the
+// bodies of the other frames are in frame-bodies.ts. Message names follow the Plumtree paper (Leitão et al. 2007):
 // GOSSIP is called MESSAGE here. The hop count and the public key sit outside the signed
 // envelope: hops change at every forward, and a public key is self-certifying (its SHA-256 is the
 // origin id), so neither needs the signature and neither changes the message id.
-import { ByteReader, ByteWriter, DecodeError, toHex } from '@x0x/base'
+import { ByteReader, ByteWriter, DecodeError } from '@x0x/base'
 import { ML_DSA_65_PUBLIC_KEY_BYTES, type AgentId } from '@x0x/pqc'
 import {
-  AGENT_ID_BYTES,
   DEFAULT_MAX_DIGEST_ENTRIES,
   DEFAULT_MAX_IDS_PER_FRAME,
   DEFAULT_MAX_KEYS_PER_FRAME,
   DEFAULT_MAX_TOPICS_PER_FRAME,
-  DIGEST_SUMMARY_BYTES,
   FRAME_VERSION,
-  MESSAGE_ID_BYTES,
 } from './constants.js'
 import {
+  decodeDigest,
+  decodeDigestSummary,
+  decodeGraft,
+  decodeIHave,
+  decodeInterest,
+  decodeKeyRequest,
+  decodeKeyResponse,
+  writeBody,
+} from './frame-bodies.js'
+import {
   decodeTopic,
-  encodeTopic,
   resolveEnvelopeLimits,
   type EnvelopeLimits,
   type MessageId,
@@ -129,7 +136,6 @@ export function resolveFrameLimits(limits: FrameLimits = {}): ResolvedFrameLimit
 }
 
 const PUBLIC_KEY_FLAG = 0b1
-const WANTS_REPLY_FLAG = 0b1
 const MESSAGE_HEADER_BYTES = 5
 
 /** A MESSAGE frame around envelope bytes, built with one copy. */
@@ -156,64 +162,8 @@ export function encodeFrame(frame: PubsubFrame, limits: ResolvedFrameLimits): Ui
   if (frame.type === 'message')
     return encodeMessageFrame(frame.hops, frame.envelope, frame.publicKey)
   const writer = new ByteWriter().uint8(FRAME_VERSION).uint8(FRAME_TYPES[frame.type])
-  const topic = (value: string) =>
-    writer.prefixedBytes('uint8', encodeTopic(value, limits.maxTopicBytes))
-  switch (frame.type) {
-    case 'ihave':
-      topic(frame.topic).uint16(frame.announcements.length)
-      for (const { id, hops } of frame.announcements)
-        writer.bytes(idBytes(id)).uint16(Math.min(hops, 0xffff))
-      break
-    case 'graft':
-      topic(frame.topic).uint16(frame.ids.length)
-      for (const id of frame.ids) writer.bytes(idBytes(id))
-      break
-    case 'prune':
-      topic(frame.topic)
-      break
-    case 'digest-summary':
-      topic(frame.topic).uint32(frame.streams).bytes(Buffer.from(frame.summary, 'hex'))
-      break
-    case 'digest':
-      topic(frame.topic)
-        .uint8(frame.wantsReply ? WANTS_REPLY_FLAG : 0)
-        .uint16(frame.entries.length)
-      for (const entry of frame.entries) {
-        writer.bytes(Buffer.from(entry.origin, 'hex')).uint64(entry.epoch)
-        writer.uint64(entry.contiguous).uint64(entry.highest)
-      }
-      break
-    case 'key-request':
-      writer.uint8(frame.origins.length)
-      for (const origin of frame.origins) writer.bytes(Buffer.from(origin, 'hex'))
-      break
-    case 'key-response':
-      writer.uint8(frame.publicKeys.length)
-      for (const publicKey of frame.publicKeys) writer.bytes(publicKey)
-      break
-    case 'interest':
-      writer.uint32(frame.requestId).uint16(frame.subscribe.length)
-      for (const value of frame.subscribe) topic(value)
-      writer.uint16(frame.unsubscribe.length)
-      for (const value of frame.unsubscribe) topic(value)
-      break
-    case 'interest-ack':
-      writer.uint32(frame.requestId)
-      break
-  }
+  writeBody(writer, frame, limits)
   return writer.finish()
-}
-
-function idBytes(id: MessageId): Uint8Array {
-  return Buffer.from(id, 'hex')
-}
-
-function readId(reader: ByteReader): MessageId {
-  return toHex(reader.bytes(MESSAGE_ID_BYTES, 'message id')) as MessageId
-}
-
-function readAgentId(reader: ByteReader): AgentId {
-  return toHex(reader.bytes(AGENT_ID_BYTES, 'agent id')) as AgentId
 }
 
 /**
@@ -227,104 +177,47 @@ export function decodeFrame(bytes: Uint8Array, limits: ResolvedFrameLimits): Pub
   const version = reader.uint8('frame version')
   if (version !== FRAME_VERSION) throw new DecodeError(`frame version ${version} unknown`)
   const type = reader.uint8('frame type')
-  const topic = () => decodeTopic(reader, limits.maxTopicBytes)
-  let frame: PubsubFrame
-  switch (type) {
-    case FRAME_TYPES.message: {
-      const hops = reader.uint16('hops')
-      const flags = reader.uint8('flags')
-      if ((flags & ~PUBLIC_KEY_FLAG) !== 0) throw new DecodeError(`unknown message flags ${flags}`)
-      const publicKey =
-        flags === PUBLIC_KEY_FLAG
-          ? reader.bytes(ML_DSA_65_PUBLIC_KEY_BYTES, 'public key')
-          : undefined
-      const envelope = reader.rest()
-      if (envelope.length > limits.maxEnvelopeBytes) {
-        throw new DecodeError(
-          `envelope of ${envelope.length} bytes exceeds ${limits.maxEnvelopeBytes}`,
-        )
-      }
-      return { type: 'message', hops, publicKey, envelope }
-    }
-    case FRAME_TYPES.ihave: {
-      const name = topic()
-      const count = reader.count('uint16', limits.maxIdsPerFrame, 'announcement count')
-      const announcements: Announcement[] = []
-      for (let index = 0; index < count; index++) {
-        announcements.push({ id: readId(reader), hops: reader.uint16('hops') })
-      }
-      frame = { type: 'ihave', topic: name, announcements }
-      break
-    }
-    case FRAME_TYPES.graft: {
-      const name = topic()
-      const count = reader.count('uint16', limits.maxIdsPerFrame, 'id count')
-      const ids: MessageId[] = []
-      for (let index = 0; index < count; index++) ids.push(readId(reader))
-      frame = { type: 'graft', topic: name, ids }
-      break
-    }
-    case FRAME_TYPES.prune:
-      frame = { type: 'prune', topic: topic() }
-      break
-    case FRAME_TYPES['digest-summary']: {
-      const name = topic()
-      const streams = reader.uint32('stream count')
-      const summary = toHex(reader.bytes(DIGEST_SUMMARY_BYTES, 'summary'))
-      frame = { type: 'digest-summary', topic: name, streams, summary }
-      break
-    }
-    case FRAME_TYPES.digest:
-      frame = decodeDigest(reader, topic(), limits)
-      break
-    case FRAME_TYPES['key-request']: {
-      const count = reader.count('uint8', limits.maxKeysPerFrame, 'key request count')
-      const origins: AgentId[] = []
-      for (let index = 0; index < count; index++) origins.push(readAgentId(reader))
-      frame = { type: 'key-request', origins }
-      break
-    }
-    case FRAME_TYPES['key-response']: {
-      const count = reader.count('uint8', limits.maxKeysPerFrame, 'public key count')
-      const publicKeys: Uint8Array[] = []
-      for (let index = 0; index < count; index++) {
-        publicKeys.push(reader.bytes(ML_DSA_65_PUBLIC_KEY_BYTES, 'public key'))
-      }
-      frame = { type: 'key-response', publicKeys }
-      break
-    }
-    case FRAME_TYPES.interest: {
-      const requestId = reader.uint32('request id')
-      const topics = () => {
-        const count = reader.count('uint16', limits.maxTopicsPerFrame, 'topic count')
-        return Array.from({ length: count }, topic)
-      }
-      const subscribe = topics()
-      frame = { type: 'interest', requestId, subscribe, unsubscribe: topics() }
-      break
-    }
-    case FRAME_TYPES['interest-ack']:
-      frame = { type: 'interest-ack', requestId: reader.uint32('request id') }
-      break
-    default:
-      throw new DecodeError(`frame type ${type} unknown`)
-  }
+  if (type === FRAME_TYPES.message) return decodeMessage(reader, limits)
+  const frame = decodeBody(reader, type, limits)
   reader.end('frame')
   return frame
 }
 
-function decodeDigest(reader: ByteReader, topic: string, limits: ResolvedFrameLimits): PubsubFrame {
-  const flags = reader.uint8('digest flags')
-  if ((flags & ~WANTS_REPLY_FLAG) !== 0) throw new DecodeError(`unknown digest flags ${flags}`)
-  const count = reader.count('uint16', limits.maxDigestEntries, 'digest entry count')
-  const entries: DigestEntry[] = []
-  for (let index = 0; index < count; index++) {
-    const origin = readAgentId(reader)
-    const epoch = reader.uint64Number('epoch')
-    const contiguous = reader.uint64Number('contiguous')
-    const highest = reader.uint64Number('highest')
-    if (highest < contiguous) throw new DecodeError('digest highest below contiguous')
-    entries.push({ origin, epoch, contiguous, highest })
+function decodeBody(reader: ByteReader, type: number, limits: ResolvedFrameLimits): PubsubFrame {
+  switch (type) {
+    case FRAME_TYPES.ihave:
+      return decodeIHave(reader, limits)
+    case FRAME_TYPES.graft:
+      return decodeGraft(reader, limits)
+    case FRAME_TYPES.prune:
+      return { type: 'prune', topic: decodeTopic(reader, limits.maxTopicBytes) }
+    case FRAME_TYPES['digest-summary']:
+      return decodeDigestSummary(reader, limits)
+    case FRAME_TYPES.digest:
+      return decodeDigest(reader, limits)
+    case FRAME_TYPES['key-request']:
+      return decodeKeyRequest(reader, limits)
+    case FRAME_TYPES['key-response']:
+      return decodeKeyResponse(reader, limits)
+    case FRAME_TYPES.interest:
+      return decodeInterest(reader, limits)
+    case FRAME_TYPES['interest-ack']:
+      return { type: 'interest-ack', requestId: reader.uint32('request id') }
+    default:
+      throw new DecodeError(`frame type ${type} unknown`)
   }
-  return { type: 'digest', topic, wantsReply: flags === WANTS_REPLY_FLAG, entries }
+}
+
+/** MESSAGE: the envelope is the rest of the frame, so no trailing-bytes check applies. */
+function decodeMessage(reader: ByteReader, limits: ResolvedFrameLimits): PubsubFrame {
+  const hops = reader.uint16('hops')
+  const flags = reader.uint8('flags')
+  if ((flags & ~PUBLIC_KEY_FLAG) !== 0) throw new DecodeError(`unknown message flags ${flags}`)
+  const publicKey =
+    flags === PUBLIC_KEY_FLAG ? reader.bytes(ML_DSA_65_PUBLIC_KEY_BYTES, 'public key') : undefined
+  const envelope = reader.rest()
+  if (envelope.length > limits.maxEnvelopeBytes) {
+    throw new DecodeError(`envelope of ${envelope.length} bytes exceeds ${limits.maxEnvelopeBytes}`)
+  }
+  return { type: 'message', hops, publicKey, envelope }
 }

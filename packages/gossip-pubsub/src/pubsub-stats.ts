@@ -27,27 +27,7 @@ export interface GossipStats {
 }
 
 /** The `pubsub_stages` object of `/diagnostics/gossip`. */
-export interface PubsubStageStats extends PlumtreeCounters {
-  /** Copies of messages already seen, dropped before decoding or verification. */
-  duplicates: number
-  /** Envelopes whose signature verified. */
-  verified: number
-  /** Envelopes whose signature did not verify (dropped, never forwarded). */
-  signature_failed: number
-  /** Exact repeats of an envelope that already failed verification, dropped unverified. */
-  rejected_repeat: number
-  /** Attached public keys whose hash is not the origin id. */
-  public_key_mismatch: number
-  /** Envelopes parked while their origin's key was requested. */
-  key_parked: number
-  key_requests_sent: number
-  key_responses_sent: number
-  /** Parked envelopes dropped because no key arrived in time. */
-  key_unavailable: number
-  /** Parked envelopes dropped because the parking area was full. */
-  parked_dropped: number
-  /** Keys received that nobody asked for (ignored). */
-  unsolicited_keys: number
+export interface PubsubStageStats extends PlumtreeCounters, IngestCounters {
   cache_messages: number
   cache_bytes: number
   cache_evicted: number
@@ -75,16 +55,25 @@ export function emptyGossipStats(): GossipStats {
 
 /** Ingest counters kept by the node (the rest of `PubsubStageStats` is read from state). */
 export interface IngestCounters {
+  /** Copies of messages already seen, dropped before decoding or verification. */
   duplicates: number
+  /** Envelopes whose signature verified. */
   verified: number
+  /** Envelopes whose signature did not verify (dropped, never forwarded). */
   signature_failed: number
+  /** Exact repeats of an envelope that already failed verification, dropped unverified. */
   rejected_repeat: number
+  /** Attached public keys whose hash is not the origin id. */
   public_key_mismatch: number
+  /** Envelopes parked while their origin's key was requested. */
   key_parked: number
   key_requests_sent: number
   key_responses_sent: number
+  /** Parked envelopes dropped because no key arrived in time. */
   key_unavailable: number
+  /** Parked envelopes dropped because the parking area was full. */
   parked_dropped: number
+  /** Keys received that nobody asked for (ignored). */
   unsolicited_keys: number
 }
 

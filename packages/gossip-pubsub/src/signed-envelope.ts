@@ -61,17 +61,8 @@ export function resolveEnvelopeLimits(limits: EnvelopeLimits = {}): ResolvedEnve
 }
 
 /** A decoded (not yet verified) envelope. Byte fields are views into the received bytes. */
-export interface SignedEnvelope {
+export interface SignedEnvelope extends EnvelopeContent {
   readonly id: MessageId
-  readonly origin: AgentId
-  readonly topic: string
-  /** Identifies one run of the publisher, so a restart never reuses `(epoch, sequence)`. */
-  readonly epoch: number
-  /** Sequence of the first payload; payload `i` has `firstSequence + i`. Starts at 1 per epoch. */
-  readonly firstSequence: number
-  /** Milliseconds since the Unix epoch when the origin signed it (informational, not trusted). */
-  readonly timestamp: number
-  readonly payloads: readonly Uint8Array[]
   /** The exact bytes the signature covers. */
   readonly signedBody: Uint8Array
   readonly signature: Uint8Array
@@ -172,8 +163,11 @@ export function encodeTopic(topic: string, maxTopicBytes: number): Uint8Array {
 export interface EnvelopeContent {
   readonly origin: AgentId
   readonly topic: string
+  /** Identifies one run of the publisher, so a restart never reuses `(epoch, sequence)`. */
   readonly epoch: number
+  /** Sequence of the first payload; payload `i` has `firstSequence + i`. Starts at 1 per epoch. */
   readonly firstSequence: number
+  /** Milliseconds since the Unix epoch when the origin signed it (informational, not trusted). */
   readonly timestamp: number
   readonly payloads: readonly Uint8Array[]
 }

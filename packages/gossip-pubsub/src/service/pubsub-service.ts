@@ -8,8 +8,6 @@ import {
   systemClock,
   type Clock,
   type ComponentLogger,
-  type Logger,
-  type TimerHandle,
 } from '@x0x/base'
 import type { Membership, MembershipEvents, PeerDescriptor } from '@x0x/gossip-membership'
 import {
@@ -19,51 +17,28 @@ import {
   type MlDsa65KeyPair,
   type PqcBackend,
 } from '@x0x/pqc'
-import type { FrameStream, Transport } from '@x0x/transport'
-import {
-  DEFAULT_MAX_BATCH_MESSAGES,
-  DEFAULT_MAX_INBOUND_STREAMS,
-  DEFAULT_MAX_NEIGHBOURS,
-  DEFAULT_MAX_PAYLOAD_BYTES,
-  DEFAULT_MAX_PENDING_PUBLISHES,
-  DEFAULT_MAX_QUEUED_BYTES_PER_NEIGHBOUR,
-  DEFAULT_MAX_QUEUED_FRAMES_PER_NEIGHBOUR,
-  DEFAULT_MAX_TOPIC_BYTES,
-  DEFAULT_PUBLISH_BATCH_WINDOW_MS,
-  DEFAULT_SUBSCRIBER_QUEUE_MESSAGES,
-} from '../constants.js'
+import type { Transport } from '@x0x/transport'
 import { PayloadTooLargeError, PubsubStoppedError } from '../errors.js'
 import {
   createPubsubNode,
-  type Delivery,
   type PubsubNode,
-  type PubsubNodeInit,
   type PubsubNodeStats,
   type PubsubOutput,
 } from '../pubsub-node.js'
 import { encodeTopic } from '../signed-envelope.js'
-import { NeighbourLinks, type NeighbourLinkCounters } from './neighbour-links.js'
+import { InboundStreams } from './inbound-streams.js'
+import { LocalSubscribers } from './local-subscribers.js'
+import {
+  resolveServiceLimits,
+  type PubsubInit,
+  type ServiceLimits,
+  type SubscribeOptions,
+} from './pubsub-init.js'
+import { NeighbourLinks } from './neighbour-links.js'
 import { PublishBatcher } from './publish-batcher.js'
-import { SubscriberQueue, type SlowSubscriberPolicy, type Subscription } from './subscription.js'
+import type { Subscription } from './subscription.js'
 import { ServiceCounters, type PubsubServiceStats } from './service-stats.js'
-
-/** Options of `createPubsub`: the node's (Plumtree timers, limits) plus the service's own. */
-export interface PubsubInit extends PubsubNodeInit {
-  /** Messages queued per local subscriber. Default 1,024. */
-  readonly subscriberQueueSize?: number
-  /** What a full subscriber queue does. Default `drop-oldest` (a lagging reader keeps the freshest). */
-  readonly slowSubscriberPolicy?: SlowSubscriberPolicy
-  /** Frames queued per neighbour stream; past it new frames are dropped and counted. Default 1,024. */
-  readonly maxQueuedFramesPerNeighbour?: number
-  /** Bytes queued per neighbour stream, same policy. Default 16 MiB. */
-  readonly maxQueuedBytesPerNeighbour?: number
-  /** Publishes to one topic within this window share one signature; 0 signs each at once. Default 2 ms. */
-  readonly publishBatchWindow?: number
-  /** Publishes awaiting a batch signature before every batch is signed at once. Default 4,096. */
-  readonly maxPendingPublishes?: number
-  /** Inbound 'pubsub' streams read at once; more are reset. Default 64. */
-  readonly maxInboundStreams?: number
-}
+import { WakeTimer } from './wake-timer.js'
 
 /** What the service needs injected. */
 export interface PubsubComponents {
@@ -85,13 +60,7 @@ export interface PubsubStats extends PubsubNodeStats {
   readonly pubsub_service: PubsubServiceStats
 }
 
-/** Per-subscription overrides of the service's subscriber queue options. */
-export interface SubscribeOptions {
-  /** Default: the service's `subscriberQueueSize`. */
-  readonly queueSize?: number
-  /** Default: the service's `slowSubscriberPolicy`. */
-  readonly slowSubscriberPolicy?: SlowSubscriberPolicy
-}
+export type { PubsubInit, SubscribeOptions } from './pubsub-init.js'
 
 /** Topic pub/sub over the membership overlay. */
 export interface Pubsub {
@@ -130,56 +99,63 @@ class PubsubService implements Pubsub {
   readonly #transport: Transport
   readonly #membership: PubsubComponents['membership']
   readonly #clock: Clock
-  readonly #log: Logger
   readonly #node: PubsubNode
   readonly #links: NeighbourLinks
+  readonly #inbound: InboundStreams
   readonly #batcher: PublishBatcher
-  readonly #subscribers = new Map<string, Set<SubscriberQueue>>()
-  readonly #inbound = new Map<MachineId, FrameStream>()
+  readonly #subscribers: LocalSubscribers
   readonly #counters = new ServiceCounters()
-  readonly #limits: {
-    readonly maxTopicBytes: number
-    readonly maxPayloadBytes: number
-    readonly maxNeighbours: number
-    readonly maxInboundStreams: number
-    readonly subscriberQueueSize: number
-    readonly slowSubscriberPolicy: SlowSubscriberPolicy
-  }
-  #timer: TimerHandle | undefined
-  #timerAt: number | undefined
+  readonly #limits: ServiceLimits
+  readonly #timer: WakeTimer
   #status: 'created' | 'running' | 'stopped' = 'created'
 
   constructor(init: PubsubInit, components: PubsubComponents) {
     this.#transport = components.transport
     this.#membership = components.membership
     this.#clock = components.clock ?? systemClock
-    this.#log = (components.logger ?? silentLogger).forComponent('x0x:pubsub')
+    const log = (components.logger ?? silentLogger).forComponent('x0x:pubsub')
     const backend = components.backend ?? createPqcBackend('native')
     const nodeComponents =
       components.agentKey === undefined ? { backend } : { backend, agentKey: components.agentKey }
     this.#node = createPubsubNode(nodeComponents, init, this.#clock.now())
     this.agentId = this.#node.agentId
-    this.#limits = {
-      maxTopicBytes: init.maxTopicBytes ?? DEFAULT_MAX_TOPIC_BYTES,
-      maxPayloadBytes: init.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
-      maxNeighbours: init.maxNeighbours ?? DEFAULT_MAX_NEIGHBOURS,
-      maxInboundStreams: init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS,
-      subscriberQueueSize: init.subscriberQueueSize ?? DEFAULT_SUBSCRIBER_QUEUE_MESSAGES,
-      slowSubscriberPolicy: init.slowSubscriberPolicy ?? 'drop-oldest',
-    }
+    const limits = resolveServiceLimits(init)
+    this.#limits = limits
     this.#links = new NeighbourLinks({
       transport: this.#transport,
-      log: this.#log,
-      maxQueuedFrames: init.maxQueuedFramesPerNeighbour ?? DEFAULT_MAX_QUEUED_FRAMES_PER_NEIGHBOUR,
-      maxQueuedBytes: init.maxQueuedBytesPerNeighbour ?? DEFAULT_MAX_QUEUED_BYTES_PER_NEIGHBOUR,
+      log,
+      maxQueuedFrames: limits.maxQueuedFramesPerNeighbour,
+      maxQueuedBytes: limits.maxQueuedBytesPerNeighbour,
+    })
+    this.#inbound = new InboundStreams({
+      log,
+      maxInboundStreams: limits.maxInboundStreams,
+      onFrame: (from, frame) => {
+        if (this.#status !== 'running') return false
+        this.#apply(this.#node.receive(from, frame, this.#clock.now()))
+        return true
+      },
     })
     this.#batcher = new PublishBatcher({
       clock: this.#clock,
-      windowMs: init.publishBatchWindow ?? DEFAULT_PUBLISH_BATCH_WINDOW_MS,
-      maxBatchMessages: init.maxBatchMessages ?? DEFAULT_MAX_BATCH_MESSAGES,
-      maxPendingPublishes: init.maxPendingPublishes ?? DEFAULT_MAX_PENDING_PUBLISHES,
+      windowMs: limits.publishBatchWindow,
+      maxBatchMessages: limits.maxBatchMessages,
+      maxPendingPublishes: limits.maxPendingPublishes,
       sign: (topic, payloads) => {
         this.#apply(this.#node.publish(topic, payloads, this.#clock.now()))
+      },
+    })
+    this.#timer = new WakeTimer(this.#clock, () => {
+      this.#apply(this.#node.tick(this.#clock.now()))
+    })
+    this.#subscribers = new LocalSubscribers({
+      counters: this.#counters,
+      onFirst: (topic) => {
+        this.#apply(this.#node.subscribe(topic, this.#clock.now()))
+      },
+      onLast: (topic) => {
+        if (this.#status === 'running')
+          this.#apply(this.#node.unsubscribe(topic, this.#clock.now()))
       },
     })
   }
@@ -189,7 +165,7 @@ class PubsubService implements Pubsub {
     if (this.#status === 'running') return
     this.#status = 'running'
     this.#transport.handle('pubsub', (stream, connection) => {
-      void this.#read(stream, connection.remoteMachineId)
+      void this.#inbound.read(stream, connection.remoteMachineId)
     })
     this.#membership.addEventListener('neighbor:up', this.#onNeighbourUp)
     this.#membership.addEventListener('neighbor:down', this.#onNeighbourDown)
@@ -200,22 +176,9 @@ class PubsubService implements Pubsub {
   subscribe(topic: string, options: SubscribeOptions = {}): Promise<Subscription> {
     this.#assertRunning()
     encodeTopic(topic, this.#limits.maxTopicBytes)
-    const queue = new SubscriberQueue(
-      topic,
-      options.queueSize ?? this.#limits.subscriberQueueSize,
-      options.slowSubscriberPolicy ?? this.#limits.slowSubscriberPolicy,
-      (closed) => {
-        this.#unsubscribe(closed)
-      },
-    )
-    let queues = this.#subscribers.get(topic)
-    if (queues === undefined) {
-      queues = new Set()
-      this.#subscribers.set(topic, queues)
-      this.#apply(this.#node.subscribe(topic, this.#clock.now()))
-    }
-    queues.add(queue)
-    return Promise.resolve(queue)
+    const queueSize = options.queueSize ?? this.#limits.subscriberQueueSize
+    const policy = options.slowSubscriberPolicy ?? this.#limits.slowSubscriberPolicy
+    return Promise.resolve(this.#subscribers.add(topic, queueSize, policy))
   }
 
   publish(topic: string, payload: Uint8Array): Promise<void> {
@@ -238,14 +201,7 @@ class PubsubService implements Pubsub {
   stats(): PubsubStats {
     const { stats, pubsub_stages } = this.#node.stats()
     const { frames, bytes } = this.#links.queued()
-    let subscribers = 0
-    let queued = 0
-    for (const queues of this.#subscribers.values())
-      for (const queue of queues) {
-        subscribers++
-        queued += queue.queued
-      }
-    const links: NeighbourLinkCounters = this.#links.counters
+    const { subscribers, queued } = this.#subscribers.counts()
     return {
       stats: {
         ...stats,
@@ -255,14 +211,14 @@ class PubsubService implements Pubsub {
       },
       pubsub_stages,
       pubsub_service: {
-        ...links,
+        ...this.#links.counters,
         neighbour_streams: this.#links.size,
         inbound_streams: this.#inbound.size,
-        inbound_streams_refused: this.#counters.inbound_streams_refused,
+        inbound_streams_refused: this.#inbound.refused,
         send_queue_frames: frames,
         send_queue_bytes: bytes,
         subscribers,
-        subscribed_topics: this.#subscribers.size,
+        subscribed_topics: this.#subscribers.topics,
         subscriber_queued: queued,
         publish_batches: this.#batcher.batches,
         publish_batched_messages: this.#batcher.batchedMessages,
@@ -276,18 +232,15 @@ class PubsubService implements Pubsub {
     const wasRunning = this.#status === 'running'
     this.#status = 'stopped'
     this.#batcher.abort(new PubsubStoppedError('pubsub stopped before signing'))
-    this.#clock.clearTimeout(this.#timer)
-    this.#timer = undefined
+    this.#timer.clear()
     if (wasRunning) {
       this.#transport.unhandle('pubsub')
       this.#membership.removeEventListener('neighbor:up', this.#onNeighbourUp)
       this.#membership.removeEventListener('neighbor:down', this.#onNeighbourDown)
     }
     this.#links.clear()
-    for (const stream of this.#inbound.values()) stream.abort(new PubsubStoppedError())
-    this.#inbound.clear()
-    for (const queues of [...this.#subscribers.values()]) for (const queue of queues) queue.close()
-    this.#subscribers.clear()
+    this.#inbound.abortAll()
+    this.#subscribers.closeAll()
     return Promise.resolve()
   }
 
@@ -308,68 +261,15 @@ class PubsubService implements Pubsub {
     this.#apply(this.#node.neighbourUp(peer.id, this.#clock.now()))
   }
 
-  #unsubscribe(queue: SubscriberQueue): void {
-    const queues = this.#subscribers.get(queue.topic)
-    if (queues?.delete(queue) !== true || queues.size > 0) return
-    this.#subscribers.delete(queue.topic)
-    if (this.#status === 'running')
-      this.#apply(this.#node.unsubscribe(queue.topic, this.#clock.now()))
-  }
-
-  async #read(stream: FrameStream, from: MachineId): Promise<void> {
-    const previous = this.#inbound.get(from)
-    if (previous === undefined && this.#inbound.size >= this.#limits.maxInboundStreams) {
-      this.#counters.inbound_streams_refused++
-      stream.abort()
-      return
-    }
-    // One inbound stream per neighbour: a newer one (the peer re-opened it) replaces the old.
-    previous?.abort()
-    this.#inbound.set(from, stream)
-    try {
-      for await (const frame of stream) {
-        if (this.#status !== 'running') break
-        this.#apply(this.#node.receive(from, frame, this.#clock.now()))
-      }
-    } catch (error) {
-      this.#log('pubsub stream from %s ended: %s', from, error)
-    } finally {
-      if (this.#inbound.get(from) === stream) this.#inbound.delete(from)
-    }
-  }
-
   #apply(output: PubsubOutput): void {
     if (this.#status !== 'running') return
     for (const { to, frame } of output.sends) this.#links.send(to as MachineId, frame)
-    for (const delivery of output.deliveries) this.#deliver(delivery)
+    for (const delivery of output.deliveries) this.#subscribers.deliver(delivery)
     this.#schedule()
   }
 
-  #deliver(delivery: Delivery): void {
-    const queues = this.#subscribers.get(delivery.topic)
-    if (queues === undefined) return
-    const message = { ...delivery, verified: true as const }
-    for (const queue of queues) {
-      const result = queue.offer(message)
-      if (result === 'dropped') this.#counters.slow_subscriber_dropped++
-      else if (result === 'closed') this.#counters.subscriber_channel_closed++
-    }
-  }
-
   #schedule(): void {
-    if (this.#status !== 'running') return
-    const wakeAt = this.#node.wakeAt()
-    if (wakeAt === this.#timerAt) return
-    this.#clock.clearTimeout(this.#timer)
-    this.#timerAt = wakeAt
-    this.#timer = this.#clock.setTimeout(
-      () => {
-        this.#timer = undefined
-        this.#timerAt = undefined
-        this.#apply(this.#node.tick(this.#clock.now()))
-      },
-      Math.max(0, wakeAt - this.#clock.now()),
-    )
+    if (this.#status === 'running') this.#timer.arm(this.#node.wakeAt())
   }
 
   #assertRunning(): void {

@@ -27,6 +27,5 @@ export interface PubsubServiceStats extends NeighbourLinkCounters {
 export class ServiceCounters {
   slow_subscriber_dropped = 0
   subscriber_channel_closed = 0
-  inbound_streams_refused = 0
   publish_refused = 0
 }

@@ -3,22 +3,10 @@
 // and an explicit policy when full, and every message lost to it is counted and visible to the
 // subscriber itself (`dropped`, and the per-stream sequence gap).
 import { InvalidStateError } from '@x0x/base'
-import type { AgentId } from '@x0x/pqc'
-import type { MessageId } from '../signed-envelope.js'
+import type { Delivery } from '../pubsub-output.js'
 
 /** One message handed to a local subscriber. */
-export interface PubsubMessage {
-  /** Id of the envelope that carried it (several payloads may share one). */
-  readonly id: MessageId
-  readonly topic: string
-  /** The agent that signed it. */
-  readonly origin: AgentId
-  readonly epoch: number
-  /** Contiguous per (origin, epoch, topic) from 1: a gap means a loss the subscriber can see. */
-  readonly sequence: number
-  /** The publisher's clock at signing, informational and not trusted. */
-  readonly timestamp: number
-  readonly payload: Uint8Array
+export interface PubsubMessage extends Delivery {
   /** Always true: nothing unverified reaches a subscriber. */
   readonly verified: true
 }

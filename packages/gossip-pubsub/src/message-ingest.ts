@@ -1,0 +1,152 @@
+// The ingest pipeline of a MESSAGE frame (docs/protocols/pubsub.md "Ingest"): drop duplicates on
+// the signature challenge, then on the hash of the signed body, before anything else is spent;
+// drop exact repeats of a known forgery; decode the envelope with limits; find the origin's key;
+// verify once. Security invariant: only an envelope that verified reaches `accept` (and so the
+// seen set, the cache, the tree and subscribers); a forged copy of a real body is remembered only
+// by (id, signature), so it can never make the real message look seen.
+import { DecodeError, equalBytes } from '@x0x/base'
+import type { PqcBackend } from '@x0x/pqc'
+import { DuplicateFilter } from './duplicate-filter.js'
+import type { KeyExchange } from './key-exchange.js'
+import type { PeerId } from './plumtree-state.js'
+import type { PubsubOutput } from './pubsub-output.js'
+import type { ResolvedFrameLimits } from './pubsub-frame.js'
+import type { GossipStats, IngestCounters } from './pubsub-stats.js'
+import {
+  decodeEnvelope,
+  messageIdOf,
+  signedBodyOf,
+  verifyEnvelope,
+  type MessageId,
+  type SignedEnvelope,
+} from './signed-envelope.js'
+
+/** Where ingest hands what it found: the node's seen set and tree. */
+export interface IngestSink {
+  isSeen(id: MessageId, now: number): boolean
+  /** A copy of a message already seen (Plumtree answers it with PRUNE). */
+  duplicate(output: PubsubOutput, from: PeerId, hops: number, id: MessageId, now: number): void
+  /** A verified envelope seen for the first time. */
+  accept(
+    output: PubsubOutput,
+    from: PeerId,
+    hops: number,
+    envelope: SignedEnvelope,
+    now: number,
+  ): void
+}
+
+/** What `MessageIngest` needs. */
+export interface MessageIngestOptions {
+  readonly backend: PqcBackend
+  readonly limits: ResolvedFrameLimits
+  readonly keys: KeyExchange
+  readonly sink: IngestSink
+  readonly counters: IngestCounters
+  readonly stats: GossipStats
+  /** Fingerprints of verified envelopes remembered (as many as seen ids). */
+  readonly maxSeenMessages: number
+  /** Ids of envelopes that failed verification, remembered with their signatures. */
+  readonly maxRejectedEnvelopes: number
+}
+
+export class MessageIngest {
+  readonly #options: MessageIngestOptions
+  readonly #duplicates: DuplicateFilter
+  /** Signatures of envelopes that failed verification, by id; oldest forgotten first. */
+  readonly #rejected = new Map<MessageId, Uint8Array>()
+
+  constructor(options: MessageIngestOptions) {
+    this.#options = options
+    this.#duplicates = new DuplicateFilter(options.maxSeenMessages)
+  }
+
+  /** One MESSAGE frame's envelope bytes from `from`. */
+  ingest(
+    output: PubsubOutput,
+    from: PeerId,
+    hops: number,
+    bytes: Uint8Array,
+    attachedKey: Uint8Array | undefined,
+    now: number,
+  ): void {
+    const { sink, keys } = this.#options
+    const fingerprint = DuplicateFilter.fingerprintOf(bytes)
+    const known = fingerprint === undefined ? undefined : this.#duplicates.get(fingerprint)
+    if (known !== undefined && sink.isSeen(known, now)) {
+      this.#options.counters.duplicates++
+      sink.duplicate(output, from, hops, known, now)
+      return
+    }
+    const envelope = this.#decode(output, from, hops, bytes, now)
+    if (envelope === undefined) return
+    const publicKey = keys.keyFor(output, from, hops, envelope, attachedKey, now)
+    if (publicKey !== undefined) this.#verifyAndAccept(output, from, hops, envelope, publicKey, now)
+  }
+
+  /** A KEY_RESPONSE: verifies the envelopes parked for each requested key. */
+  acceptKeys(output: PubsubOutput, publicKeys: readonly Uint8Array[], now: number): void {
+    this.#options.keys.acceptResponse(publicKeys, (parked, publicKey) => {
+      if (this.#options.sink.isSeen(parked.envelope.id, now)) return
+      this.#verifyAndAccept(output, parked.from, parked.hops, parked.envelope, publicKey, now)
+    })
+  }
+
+  /** Remembers a verified (or locally signed) envelope for the fast duplicate path. */
+  remember(envelope: SignedEnvelope): void {
+    this.#duplicates.add(envelope.bytes, envelope.id)
+  }
+
+  /** The envelope, unless it is a duplicate by id, a known forgery or malformed. */
+  #decode(
+    output: PubsubOutput,
+    from: PeerId,
+    hops: number,
+    bytes: Uint8Array,
+    now: number,
+  ): SignedEnvelope | undefined {
+    const { sink, counters } = this.#options
+    try {
+      const id = messageIdOf(signedBodyOf(bytes))
+      if (sink.isSeen(id, now)) {
+        counters.duplicates++
+        sink.duplicate(output, from, hops, id, now)
+        return undefined
+      }
+      const rejectedSignature = this.#rejected.get(id)
+      if (
+        rejectedSignature !== undefined &&
+        equalBytes(rejectedSignature, bytes.subarray(bytes.length - rejectedSignature.length))
+      ) {
+        counters.rejected_repeat++
+        return undefined
+      }
+      return decodeEnvelope(bytes, this.#options.limits, id)
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error
+      this.#options.stats.incoming_decode_failed++
+      return undefined
+    }
+  }
+
+  #verifyAndAccept(
+    output: PubsubOutput,
+    from: PeerId,
+    hops: number,
+    envelope: SignedEnvelope,
+    publicKey: Uint8Array,
+    now: number,
+  ): void {
+    const { backend, counters, stats, maxRejectedEnvelopes } = this.#options
+    if (!verifyEnvelope(envelope, publicKey, backend)) {
+      counters.signature_failed++
+      stats.decode_to_delivery_drops++
+      if (this.#rejected.size >= maxRejectedEnvelopes)
+        this.#rejected.delete(this.#rejected.keys().next().value as MessageId)
+      this.#rejected.set(envelope.id, envelope.signature.slice())
+      return
+    }
+    counters.verified++
+    this.#options.sink.accept(output, from, hops, envelope, now)
+  }
+}
