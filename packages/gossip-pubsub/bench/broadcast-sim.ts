@@ -15,7 +15,7 @@
 import { parseArgs } from 'node:util'
 import { createPqcBackend } from '@x0x/pqc'
 import { createOverlayBroadcast, type OverlayBroadcast } from '@x0x/gossip-pubsub/testing'
-import { round, writeResult } from './support/bench-result.ts'
+import { round, writeBenchResult } from '@x0x/bench-kit'
 
 const JOIN_INTERVAL_MS = 5
 const SETTLE_MS = 20_000
@@ -107,7 +107,7 @@ for (const size of sizes) {
     `n=${size}: delivery ${round(r.delivery * 100, 2)}%, RMR ${round(r.rmrSteady, 3)} (first ${round(results.one_sender.rmrFirst, 2)}), LDH ${r.ldh}, burst delivery ${round(results.burst.delivery * 100, 2)}% RMR ${round(results.burst.rmrSteady, 3)}, ${figures[`n${size}_wall_s`]} s`,
   )
 }
-writeResult(
+writeBenchResult(
   'broadcast-sim',
   {
     sizes,

@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util'
 import { createPqcBackend } from '@x0x/pqc'
 import { createOverlayBroadcast } from '@x0x/gossip-pubsub/testing'
-import { round, writeResult } from './support/bench-result.ts'
+import { round, writeBenchResult } from '@x0x/bench-kit'
 
 const { values } = parseArgs({
   options: {
@@ -68,5 +68,5 @@ for (const fraction of fractions) {
       ).join(', '),
   )
 }
-writeResult('mass-failure-broadcast', { nodes, fractions, seed, spacing_ms: 1_000 }, figures)
+writeBenchResult('mass-failure-broadcast', { nodes, fractions, seed, spacing_ms: 1_000 }, figures)
 console.log(`mass-failure-broadcast n=${nodes}: ${summary.join('; ')}`)

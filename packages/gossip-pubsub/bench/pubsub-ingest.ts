@@ -19,7 +19,7 @@ import {
   type PubsubNode,
 } from '@x0x/gossip-pubsub'
 import { createPqcBackend } from '@x0x/pqc'
-import { round, writeResult } from './support/bench-result.ts'
+import { round, writeBenchResult } from '@x0x/bench-kit'
 
 const PAYLOAD_BYTES = 1024
 const ORIGINS = 16
@@ -193,7 +193,7 @@ function main(): void {
     runs,
     openssl: process.versions.openssl,
   }
-  writeResult('pubsub-ingest', params, figures)
+  writeBenchResult('pubsub-ingest', params, figures)
   const count_ = (value: number) => Math.round(value).toLocaleString('en-US')
   console.log(
     `pubsub-ingest: fresh ${count_(figures.ingest_fresh_msgs_per_s)} msg/s = ${Math.round(figures.ingest_ratio_to_verify * 100)}% of raw verify ${count_(verify)}/s ` +
