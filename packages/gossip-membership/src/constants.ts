@@ -4,8 +4,12 @@
 /** Target active view: HyParView uses log10(n) + c; 8 keeps 10,000+ nodes connected at 90% failure in §5. */
 export const DEFAULT_ACTIVE_VIEW_SIZE = 8
 
-/** Hard cap of the active view: slack above the target so repair requests can land without evictions. */
-export const DEFAULT_MAX_ACTIVE_VIEW_SIZE = 12
+/**
+ * Hard cap of the active view: LOW-priority (repair) requests are accepted below it. One slot
+ * above the target lets repairs land in a full overlay without evictions; more slack lets views
+ * drift above the target, because every join walk that evicts starts a repair somewhere.
+ */
+export const DEFAULT_MAX_ACTIVE_VIEW_SIZE = 9
 
 /** Largest configurable active view: every active link is a live connection probed each period. */
 export const MAX_ACTIVE_VIEW_SIZE_LIMIT = 32

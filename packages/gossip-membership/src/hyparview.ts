@@ -66,15 +66,18 @@ export function onForwardJoin(
   send(context, next, { type: 'forward-join', peer: newPeer, ttl: ttl - 1 })
 }
 
-/** NEIGHBOR (§4.3): HIGH priority is always accepted; LOW only below the hard cap. */
+/**
+ * NEIGHBOR (§4.3): HIGH priority is always accepted, evicting a random neighbour at the target
+ * size as the paper does; LOW only below the hard cap, without evicting. The one slot of slack
+ * (default cap = target + 1) lets repairs land in a full overlay while views stay at the target.
+ */
 export function onNeighbor(context: Context, from: MachineId, message: NeighborMessage): void {
   const { state } = context
   const requester = boundedDescriptor(from, message.addresses)
-  const accepted =
-    state.active.has(from) ||
-    message.priority === 'high' ||
-    state.active.size < state.options.maxActiveViewSize
-  if (accepted) addActive(context, requester)
+  const { maxActiveViewSize } = state.options
+  const high = message.priority === 'high'
+  const accepted = state.active.has(from) || high || state.active.size < maxActiveViewSize
+  if (accepted) addActive(context, requester, high ? undefined : maxActiveViewSize)
   else addPassive(context, requester, from)
   send(context, requester, { type: 'neighbor-reply', accepted })
 }
@@ -94,7 +97,12 @@ export function onNeighborReply(
     return
   }
   state.pending.delete(from)
-  if (message.accepted) addActive(context, request.peer)
+  // Our retry of a dead peer may land above the target (partition healing); the rest evict at it.
+  const evictAt = request.kind === 'retry' ? state.options.maxActiveViewSize : undefined
+  if (message.accepted) addActive(context, request.peer, evictAt)
+  // A joiner knows nobody but its contact: shuffle at once instead of within a whole interval,
+  // so its passive view (what it repairs from after a mass failure) fills before it is needed.
+  if (message.accepted && request.kind === 'join') state.nextShuffleAt = context.now
   fillActiveView(context)
 }
 
@@ -156,8 +164,11 @@ export function onShuffle(context: Context, from: MachineId, message: ShuffleMes
     send(context, next, { ...message, origin, ttl })
     return
   }
+  // A full shuffle's worth whatever the origin sent (the paper answers with as many as it got):
+  // a new origin has little to send and the most to learn.
   const passivePeers = [...state.passive.values()].map((entry) => entry.peer)
-  const reply = sampleUpTo(state.random, passivePeers, message.peers.length + 1)
+  const replySize = state.options.shuffleActiveCount + state.options.shufflePassiveCount + 1
+  const reply = sampleUpTo(state.random, passivePeers, replySize)
   send(context, origin, { type: 'shuffle-reply', peers: reply })
   const replied = reply.map((peer) => peer.id)
   integrate(context, [origin, ...message.peers], from, replied)

@@ -31,9 +31,9 @@ import {
 
 /** Protocol parameters of membership; every field is optional and documented with its default. */
 export interface MembershipInit {
-  /** Active view size the node fills up to from its passive view (HyParView). Default: 8. */
+  /** Active view size: filled up to from the passive view; JOINs and HIGH requests evict at it. Default: 8. */
   activeViewSize?: number
-  /** Hard cap of the active view; ≥ `activeViewSize`, ≤ 32. Default: 12. */
+  /** Hard cap of the active view, where LOW requests are refused; ≥ `activeViewSize`, ≤ 32. Default: `activeViewSize` + 1 (9). */
   maxActiveViewSize?: number
   /** Passive view capacity; ≤ 128. Default: 64. */
   passiveViewSize?: number
@@ -104,7 +104,10 @@ export function resolveMembershipOptions(init: MembershipInit = {}): MembershipO
   )
   const maxActiveViewSize = positiveInteger(
     'maxActiveViewSize',
-    init.maxActiveViewSize ?? Math.max(DEFAULT_MAX_ACTIVE_VIEW_SIZE, activeViewSize),
+    init.maxActiveViewSize ??
+      (init.activeViewSize === undefined
+        ? DEFAULT_MAX_ACTIVE_VIEW_SIZE
+        : Math.min(activeViewSize + 1, MAX_ACTIVE_VIEW_SIZE_LIMIT)),
     MAX_ACTIVE_VIEW_SIZE_LIMIT,
   )
   if (maxActiveViewSize < activeViewSize) {

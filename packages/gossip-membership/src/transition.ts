@@ -111,7 +111,10 @@ function tick(context: Context): void {
   checkProbes(context)
   if (now >= state.nextProbeAt) runProbeRound(context)
   if (now >= state.nextShuffleAt) {
-    state.nextShuffleAt = jittered(context, state.options.shuffleIntervalMs)
+    // A passive view under half full (a young node) shuffles 4× as often until it has filled.
+    const { shuffleIntervalMs, passiveViewSize } = state.options
+    const filling = state.passive.size < passiveViewSize / 2
+    state.nextShuffleAt = jittered(context, filling ? shuffleIntervalMs / 4 : shuffleIntervalMs)
     startShuffle(context)
   }
   if (now >= state.nextFailedRetryAt) retryFailedPeer(context)

@@ -92,16 +92,22 @@ function rememberFailed(context: Context, peer: PeerDescriptor): void {
 }
 
 /**
- * Adds `peer` to the active view (a live link both ends hold). When the view is at its hard cap
- * a random neighbour is dropped with DISCONNECT and moved to the passive view (§4.3).
+ * Adds `peer` to the active view (a live link both ends hold). At `evictAt` neighbours (default:
+ * the target size) a random neighbour is dropped with DISCONNECT and moved to the passive view:
+ * the paper's rule for JOINs, ends of join walks and HIGH-priority requests (§4.2–4.3), which
+ * keeps views at the target instead of growing by one link per join walk.
  */
-export function addActive(context: Context, peer: PeerDescriptor): void {
+export function addActive(
+  context: Context,
+  peer: PeerDescriptor,
+  evictAt = context.state.options.activeViewSize,
+): void {
   const { state, now } = context
   if (peer.id === state.self.id || state.active.has(peer.id)) return
   removePassive(context, peer.id)
   state.pending.delete(peer.id)
   state.failed.delete(peer.id)
-  if (state.active.size >= state.options.maxActiveViewSize) {
+  if (state.active.size >= evictAt) {
     const victim = randomKey(context, state.active)
     const dropped = victim === undefined ? undefined : state.active.get(victim)
     if (dropped !== undefined) {

@@ -54,15 +54,19 @@ describe('HyParView core', () => {
     expect(driver.state.passive.size).toBe(0)
   })
 
-  it('always accepts HIGH priority, accepts LOW only below the hard cap, evicting with DISCONNECT', () => {
-    const driver = new Driver(SMALL_LIMITS)
-    driver.connect(1, 2, 3, 4, 5)
+  it('accepts HIGH priority evicting at the target size, and LOW without eviction below the hard cap', () => {
+    const driver = new Driver(SMALL_LIMITS) // target 3, hard cap 5
+    driver.connect(1, 2, 3)
+    const lows = [4, 5, 6].map((index) =>
+      driver.receive(index, { type: 'neighbor', priority: 'low', addresses: [] }),
+    )
+    expect(lows.map((actions) => driver.sent('neighbor-reply', actions)[0]?.message)).toEqual([
+      { type: 'neighbor-reply', accepted: true },
+      { type: 'neighbor-reply', accepted: true },
+      { type: 'neighbor-reply', accepted: false },
+    ])
+    expect(driver.sent('disconnect', lows.flat())).toEqual([])
     expect(driver.state.active.size).toBe(5)
-    const low = driver.receive(6, { type: 'neighbor', priority: 'low', addresses: [] })
-    expect(driver.sent('neighbor-reply', low)[0]?.message).toEqual({
-      type: 'neighbor-reply',
-      accepted: false,
-    })
     expect(driver.state.passive.has(peer(6).id)).toBe(true)
     const high = driver.receive(7, { type: 'neighbor', priority: 'high', addresses: [] })
     expect(driver.sent('neighbor-reply', high)[0]?.message).toEqual({
@@ -76,6 +80,40 @@ describe('HyParView core', () => {
     expect(
       high.some((action) => action.type === 'neighbor:down' && action.reason === 'evicted'),
     ).toBe(true)
+  })
+
+  it('keeps the view at the target when join walks end here (HIGH requests evict at 3, not 5)', () => {
+    const driver = new Driver(SMALL_LIMITS)
+    driver.connect(1, 2, 3, 4, 5, 6)
+    expect(driver.state.active.size).toBe(3)
+    expect(driver.sent('disconnect')).toHaveLength(3)
+  })
+
+  it('answers a shuffle with a full shuffle of passive peers even when the origin sent none', () => {
+    const driver = new Driver(SMALL_LIMITS) // ka 2 + kp 1 + 1 = 4
+    driver.connect(1, 2, 3)
+    // At ttl = PRWL (3) a passing walk leaves its joiner in the passive view (2 per sender).
+    for (const index of [10, 11, 12, 13, 14, 15]) {
+      driver.receive(1 + (index % 3), { type: 'forward-join', peer: peer(index), ttl: 3 })
+    }
+    const passiveBefore = driver.state.passive.size
+    expect(passiveBefore).toBeGreaterThanOrEqual(4)
+    const reply = driver.receive(2, { type: 'shuffle', origin: peer(20), ttl: 1, peers: [] })
+    const sent = driver.sent('shuffle-reply', reply)[0]?.message
+    expect(sent?.type === 'shuffle-reply' ? sent.peers.length : -1).toBe(4)
+  })
+
+  it('shuffles as soon as its JOIN is accepted, then often while its passive view is under half full', () => {
+    const driver = new Driver({ ...SMALL_LIMITS, shuffleIntervalMs: 10_000 })
+    driver.input({ type: 'join', contacts: [peer(1)] })
+    const accepted = driver.receive(1, { type: 'neighbor-reply', accepted: true })
+    const early = [...accepted, ...driver.advance(1)]
+    expect(driver.sent('shuffle', early)).toHaveLength(1)
+    // Passive view empty (< 7 / 2): the next shuffle comes within 1.5 × 10 s / 4, not 5–15 s.
+    let shuffles = 0
+    for (let step = 0; step < 38; step++)
+      shuffles += driver.sent('shuffle', driver.advance(100)).length
+    expect(shuffles).toBe(1)
   })
 
   it('refuses an accept it never asked for with DISCONNECT', () => {
