@@ -77,7 +77,11 @@ function main(): void {
     figures[`${key}_repair_wall_s`] = round((performance.now() - started) / 1000, 1)
     summary.push(`${percent}%: ${repairMs === undefined ? 'not repaired' : `${repairMs} ms`}`)
   }
-  const path = writeBenchResult('mass-failure', { nodes, fractions, seed, latency_ms: '10-50' }, figures)
+  const path = writeBenchResult(
+    'mass-failure',
+    { nodes, fractions, seed, latency_ms: '10-50' },
+    figures,
+  )
   console.log(
     `mass-failure n=${nodes}: overlay repaired after ${summary.join(', ')} (virtual) → ${path}`,
   )
