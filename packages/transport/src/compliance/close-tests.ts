@@ -2,9 +2,12 @@ import { expect, it } from 'vitest'
 import type { FrameStream } from '../transport.js'
 import {
   defined,
+  patternFrame,
   readAll,
   rejectionOf,
+  sameBytes,
   text,
+  textOf,
   track,
   type ComplianceSuite,
   type Harness,
@@ -54,6 +57,26 @@ export function registerCloseTests(suite: ComplianceSuite): void {
     expect(bLog.disconnects).toHaveLength(1)
     expect(bLog.disconnects[0]?.connection.remoteMachineId).toBe(a.machineId)
     expect(bLog.disconnects[0]?.reason).toBe('closed-remotely')
+  })
+
+  it('closing a connection delivers the frames queued on its streams before they end', async () => {
+    const harness = await suite.open(2)
+    const [a, b] = [harness.transport(0), harness.transport(1)]
+    const { local, remote } = await openPair(harness)
+    const connection = defined(a.getConnection(b.machineId), 'the connection')
+    // Caught at once: a reset must fail the assertion below, not surface as an unhandled rejection.
+    const remoteFrames = readAll(remote).catch((error: unknown) => error as Error)
+    const frames = Array.from({ length: 200 }, (_, index) => patternFrame(16 * 1024, index))
+    for (const frame of frames) await local.send(frame)
+
+    await connection.close()
+    const received = await remoteFrames
+    if (received instanceof Error) throw received
+    expect(received).toHaveLength(frames.length + 1)
+    expect(textOf(received[0])).toBe('open')
+    frames.forEach((frame, index) => {
+      expect(sameBytes(received[index + 1], frame)).toBe(true)
+    })
   })
 
   it('aborting a connection fails its streams at once and the remote sees peer:disconnect', async () => {

@@ -59,7 +59,8 @@ export class DeliveryScheduler {
   #arm(time: number): void {
     this.#clock.clearTimeout(this.#timer)
     this.#armedAt = time
-    this.#timer = this.#clock.setTimeout(this.#fire, time - this.#clock.now())
+    // A due time already passed (real clocks move on between scheduling and arming) fires now.
+    this.#timer = this.#clock.setTimeout(this.#fire, Math.max(0, time - this.#clock.now()))
   }
 
   readonly #fire = (): void => {

@@ -99,3 +99,12 @@ export const CLOSE_CODE_PROTOCOL_ERROR = 4
 
 /** Stream reset code (RFC 9000 §19.4) for a stream aborted by its user or refused by the peer. */
 export const STREAM_CODE_RESET = 1
+
+/**
+ * How long a graceful close waits for its streams' queued frames to be acknowledged before it
+ * closes abruptly: many round trips on ordinary paths, yet short enough that `stop()` stays prompt.
+ */
+export const CLOSE_FLUSH_TIMEOUT_MS = 2_000
+
+/** How often a graceful close checks whether QUIC has retired a finished stream (no event says). */
+export const FINISH_POLL_MS = 5

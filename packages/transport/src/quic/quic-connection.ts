@@ -14,7 +14,11 @@ import type {
   StreamHandler,
   StreamKind,
 } from '../transport.js'
-import { CLOSE_CODE_NORMAL, CLOSE_CODE_PROTOCOL_ERROR } from './constants.js'
+import {
+  CLOSE_CODE_NORMAL,
+  CLOSE_CODE_PROTOCOL_ERROR,
+  CLOSE_FLUSH_TIMEOUT_MS,
+} from './constants.js'
 import type { Session } from './pq-session.js'
 import { cancelStream, disconnectReasonOf, peerCloseCode } from './quic-library.js'
 import { StreamRouter } from './stream-router.js'
@@ -73,6 +77,8 @@ export class QuicConnectionImpl implements Connection {
   #error: Error | undefined
   #firstStream: ((stream: QUICStream) => void) | undefined
   #disconnected = false
+  /** Set while a graceful close waits for its streams; aborting it cuts the wait short. */
+  #finishing: AbortController | undefined
 
   constructor(setup: ConnectionSetup, context: ConnectionContext) {
     this.#setup = setup
@@ -142,7 +148,8 @@ export class QuicConnectionImpl implements Connection {
   }
 
   close(): Promise<void> {
-    if (this.#status !== 'closed' && this.#status !== 'closing') {
+    if (this.#status === 'open') void this.#closeGracefully()
+    else if (this.#status === 'handshaking') {
       this.#shutDown('closed-locally', undefined, CLOSE_CODE_NORMAL)
     }
     return this.#closed
@@ -151,14 +158,21 @@ export class QuicConnectionImpl implements Connection {
   abort(reason?: Error): void {
     if (this.#status === 'closed') return
     if (this.#status !== 'closing') this.#shutDown('closed-locally', reason, CLOSE_CODE_NORMAL)
+    else if (this.#finishing !== undefined) {
+      this.#error ??= reason
+      this.#stopNow(CLOSE_CODE_NORMAL)
+    }
     this.#status = 'closed'
     this.#disconnect()
   }
 
-  /** Closes with `code`, reporting `reason` if the connection had been announced. */
+  /** Closes with `code` at once, reporting `reason` if the connection had been announced. */
   terminate(code: number, reason: DisconnectReason = 'error', error?: Error): Promise<void> {
     if (this.#status !== 'closed' && this.#status !== 'closing') {
       this.#shutDown(reason, error, code)
+    } else if (this.#finishing !== undefined) {
+      this.#error ??= error
+      this.#stopNow(code)
     }
     return this.#closed
   }
@@ -168,15 +182,48 @@ export class QuicConnectionImpl implements Connection {
     void this.terminate(CLOSE_CODE_PROTOCOL_ERROR, 'error', error)
   }
 
+  /**
+   * Ends every stream after its queued frames (QUIC drops unsent stream data once it closes,
+   * RFC 9000 §10.2), then closes; past `CLOSE_FLUSH_TIMEOUT_MS`, or if cut short, it is abrupt.
+   */
+  async #closeGracefully(): Promise<void> {
+    this.#beginClosing('closed-locally', undefined)
+    const finishing = new AbortController()
+    this.#finishing = finishing
+    using deadline = timeoutSignal(CLOSE_FLUSH_TIMEOUT_MS, {
+      clock: this.#context.clock,
+      signal: finishing.signal,
+    })
+    await this.#router?.finishAll(deadline.signal)
+    // An abort, a protocol error or the peer's close stopped the connection meanwhile.
+    if (this.#finishing !== finishing) return
+    this.#stopNow(CLOSE_CODE_NORMAL)
+  }
+
   #shutDown(reason: DisconnectReason, error: Error | undefined, code: number): void {
+    this.#beginClosing(reason, error)
+    this.#stopNow(code)
+  }
+
+  #beginClosing(reason: DisconnectReason, error: Error | undefined): void {
     this.#reason ??= reason
     this.#error ??= error
     this.#status = 'closing'
     this.#context.onClosing(this)
-    this.#failStreams(error)
+  }
+
+  #stopNow(code: number): void {
+    this.#cancelFinishing()
+    this.#failStreams(this.#error)
     this.#setup.stop(code).catch((stopError: unknown) => {
       this.#context.log('stopping connection %s failed: %s', this.id, String(stopError))
     })
+  }
+
+  #cancelFinishing(): void {
+    const finishing = this.#finishing
+    this.#finishing = undefined
+    finishing?.abort()
   }
 
   #failStreams(cause: Error | undefined): void {
@@ -208,6 +255,7 @@ export class QuicConnectionImpl implements Connection {
   readonly #onStopped = (): void => {
     if (this.#status !== 'closed' && this.#status !== 'closing') this.#context.onClosing(this)
     this.#status = 'closed'
+    this.#cancelFinishing()
     this.#failStreams(this.#error)
     const connection = this.quicConnection
     connection.removeEventListener(quicEvents.EventQUICConnectionStream.name, this.#onStream)

@@ -1,9 +1,10 @@
 import type { QUICStream } from '@matrixai/quic'
-import { raceSignal, throwIfAborted, type Logger } from '@x0x/base'
+import { raceSignal, throwIfAborted, type Clock, type Logger } from '@x0x/base'
 import type { MachineId } from '@x0x/pqc'
 import { FrameTooLargeError, StreamClosedError, StreamResetError } from '../errors.js'
 import { WaitList } from '../memory/wait-list.js'
 import type { AbortOptions, FrameStream, StreamKind } from '../transport.js'
+import { FINISH_POLL_MS } from './constants.js'
 import type { FrameOpener, FrameSealer } from './frame-codec.js'
 import { cancelStream } from './quic-library.js'
 
@@ -65,6 +66,11 @@ export class QuicFrameStream implements FrameStream {
       this.#releaseIfDone()
     })
     void this.#pump()
+  }
+
+  /** The id of the underlying QUIC stream. */
+  get quicStreamId(): number {
+    return this.#setup.quicStream.streamId
   }
 
   async send(frame: Uint8Array, options: AbortOptions = {}): Promise<void> {
@@ -141,6 +147,21 @@ export class QuicFrameStream implements FrameStream {
     }
     if (this.#writeState === 'open' || this.#writeState === 'closing') this.abort()
     this.#releaseIfDone()
+  }
+
+  /**
+   * The graceful end of a closing connection: sends the end of the stream after the frames
+   * already accepted, stops reading (STOP_SENDING, RFC 9000 §3.5, so the peer resets its side
+   * and QUIC can retire the stream), then waits until `delivered()` holds. Sends fail from now.
+   */
+  async finish(delivered: () => boolean, clock: Clock, signal: AbortSignal): Promise<void> {
+    await this.closeWrite({ signal })
+    if (this.#readState === 'open') {
+      this.#setup.reader
+        .cancel(new StreamClosedError('the connection is closing'))
+        .catch(() => undefined)
+    }
+    while (!delivered()) await clock.delay(FINISH_POLL_MS, { signal })
   }
 
   abort(reason?: Error): void {

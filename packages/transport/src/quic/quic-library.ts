@@ -6,6 +6,7 @@ import {
   errors as quicErrors,
   native,
   type QUICClientCrypto,
+  type QUICConnection,
   type QUICServerConfigInput,
   type QUICServerCrypto,
   type QUICStream,
@@ -192,5 +193,24 @@ export function cancelStream(stream: QUICStream, reason: unknown): void {
     stream.cancel(reason)
   } catch {
     // quiche refuses to shut down a direction that has already finished: nothing is left to free.
+  }
+}
+
+/** The quiche connection under a library connection, which the library keeps `protected`. */
+interface NativeConnectionHolder {
+  readonly conn: { streamCapacity(streamId: number): number }
+}
+
+/**
+ * Whether quiche has retired stream `streamId`: it does once the peer acknowledged everything we
+ * sent on it, FIN included, and the peer's direction ended (RFC 9000 §3.1, §3.2 terminal states).
+ */
+export function streamRetired(connection: QUICConnection, streamId: number): boolean {
+  try {
+    ;(connection as unknown as NativeConnectionHolder).conn.streamCapacity(streamId)
+    return false
+  } catch (error) {
+    // quiche answers InvalidStreamState for a stream it no longer holds.
+    return error instanceof Error && error.message.includes('InvalidStreamState')
   }
 }

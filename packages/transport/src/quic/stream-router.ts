@@ -13,7 +13,7 @@ import { FrameOpener, FrameSealer } from './frame-codec.js'
 import type { Session } from './pq-session.js'
 import type { ConnectionContext, QuicConnectionImpl } from './quic-connection.js'
 import { QuicFrameStream } from './quic-frame-stream.js'
-import { cancelStream } from './quic-library.js'
+import { cancelStream, streamRetired } from './quic-library.js'
 
 /** A user kind, or the internal kind of ping streams. */
 type KindCode = StreamKind | 'ping'
@@ -126,6 +126,19 @@ export class StreamRouter {
     } finally {
       await stream.close().catch(() => undefined)
     }
+  }
+
+  /** Ends every stream gracefully (`QuicFrameStream.finish`); resolves once each is done or failed. */
+  async finishAll(signal: AbortSignal): Promise<void> {
+    const { quicConnection } = this.#connection
+    const { clock } = this.#context
+    await Promise.all(
+      [...this.#streams].map((stream) =>
+        stream
+          .finish(() => streamRetired(quicConnection, stream.quicStreamId), clock, signal)
+          .catch(() => undefined),
+      ),
+    )
   }
 
   failAll(error: Error): void {
