@@ -1,7 +1,6 @@
-import { Base64DecodeError, RequestShapeError, RequestValueError } from '../errors.js'
+import { Base64DecodeError, RequestValueError } from '../errors.js'
 import { describe, makeSchema, type Schema } from './schema.js'
-import { invalidType } from './serde-text.js'
-import type { DescribedInit } from './primitives.js'
+import { decodeStringShape, type DescribedInit } from './primitives.js'
 
 /** Options of `hex32`. */
 export interface Hex32Init extends DescribedInit {
@@ -41,11 +40,7 @@ export function parseHex32(text: string, invalidMessage?: string): string {
 export function hex32(init: Hex32Init = {}): Schema<string> {
   return makeSchema({
     description: init.description,
-    decodeShape(input, path) {
-      if (typeof input !== 'string')
-        throw new RequestShapeError(invalidType(input, 'a string'), path)
-      return input
-    },
+    decodeShape: decodeStringShape,
     checkValue(value, path) {
       const problem = hex32Problem(value)
       if (problem !== undefined) throw new RequestValueError(init.invalidMessage ?? problem, path)
@@ -129,11 +124,7 @@ export function base64(init: Base64Init = {}): Schema<string> {
   const prefix = init.messagePrefix ?? 'invalid base64: '
   return makeSchema({
     description: init.description,
-    decodeShape(input, path) {
-      if (typeof input !== 'string')
-        throw new RequestShapeError(invalidType(input, 'a string'), path)
-      return input
-    },
+    decodeShape: decodeStringShape,
     checkValue(value, path) {
       try {
         decodeBase64(value)

@@ -1,4 +1,4 @@
-import { RequestShapeError, RequestValueError } from '../errors.js'
+import { RequestShapeError, RequestValueError, type SchemaPath } from '../errors.js'
 import { describe, makeSchema, type Schema } from './schema.js'
 import { describeUnexpected, invalidType, unknownVariant } from './serde-text.js'
 
@@ -14,16 +14,18 @@ export interface StringInit extends DescribedInit {
   emptyMessage?: string
 }
 
+/** serde's shape check of a `String` field: a JSON string, else a 422 naming the found type. */
+export function decodeStringShape(input: unknown, path: SchemaPath): string {
+  if (typeof input !== 'string') throw new RequestShapeError(invalidType(input, 'a string'), path)
+  return input
+}
+
 /** A JSON string (`String` in serde). */
 export function string(init: StringInit = {}): Schema<string> {
   const { emptyMessage } = init
   return makeSchema({
     description: init.description,
-    decodeShape(input, path) {
-      if (typeof input !== 'string')
-        throw new RequestShapeError(invalidType(input, 'a string'), path)
-      return input
-    },
+    decodeShape: decodeStringShape,
     checkValue(value, path) {
       if (emptyMessage !== undefined && value === '')
         throw new RequestValueError(emptyMessage, path)
