@@ -14,6 +14,7 @@ import { decodeMembershipMessage, encodeMembershipMessage } from './codec.js'
 import { DEFAULT_MAX_QUEUED_FRAMES_PER_PEER } from './constants.js'
 import { MembershipStoppedError } from './errors.js'
 import type { MembershipInit } from './options.js'
+import type { MembershipMessage } from './messages.js'
 import type { PeerDescriptor } from './peer.js'
 import { PeerLinks } from './peer-links.js'
 import {
@@ -171,7 +172,7 @@ class MembershipService extends TypedEventTarget<MembershipEvents> implements Me
           stream.abort(error instanceof Error ? error : undefined)
           return
         }
-        this.#step({ type: 'receive', from, message })
+        this.#step({ type: 'receive', from, message: withObservedHost(message, connection) })
       }
     } catch (error) {
       this.#log('membership stream from %s ended: %s', from, error)
@@ -220,6 +221,28 @@ class MembershipService extends TypedEventTarget<MembershipEvents> implements Me
       },
       Math.max(0, wakeAt - this.#clock.now()),
     )
+  }
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]'])
+
+/**
+ * A node listening on a wildcard address (`0.0.0.0`, `::`) advertises it as is; the address its
+ * connection comes from is where it can be reached, so wildcards in JOIN and NEIGHBOR become
+ * that host before the addresses are passed on to others.
+ */
+export function withObservedHost<Message extends MembershipMessage>(
+  message: Message,
+  connection: Pick<Connection, 'remoteAddress'>,
+): Message {
+  if (message.type !== 'join' && message.type !== 'neighbor') return message
+  if (!message.addresses.some((address) => WILDCARD_HOSTS.has(address.host))) return message
+  const host = connection.remoteAddress.host
+  return {
+    ...message,
+    addresses: message.addresses.map((address) =>
+      WILDCARD_HOSTS.has(address.host) ? { host, port: address.port } : address,
+    ),
   }
 }
 
