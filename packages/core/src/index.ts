@@ -96,3 +96,60 @@ export {
   IDENTITY_QUERY_TOPIC,
   MAX_DIRECT_PAYLOAD_BYTES,
 } from './constants.js'
+export {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  openDatabase,
+  openMemoryDatabase,
+  type CoreDatabase,
+  type OpenDatabaseOptions,
+} from './store/database.js'
+export { SCHEMA_VERSION } from './store/schema.js'
+export { DatabaseCorruptError, DatabaseOpenError, DatabaseVersionError } from './store/errors.js'
+export {
+  DEFAULT_SQLITE_PEER_CACHE_MAX_ADDRESSES,
+  DEFAULT_SQLITE_PEER_CACHE_MAX_PEERS,
+  createSqlitePeerCacheStore,
+  type SqlitePeerCacheStoreOptions,
+} from './store/sqlite-peer-cache-store.js'
+export {
+  createContactBook,
+  type AddContactOptions,
+  type AddMachineOptions,
+  type Contact,
+  type ContactBook,
+  type ContactBookOptions,
+  type ContactMachine,
+  type IdentityType,
+  type Revocation,
+  type TrustLevel,
+} from './contacts/contact-book.js'
+export {
+  DEFAULT_MAX_CONTACTS,
+  DEFAULT_MAX_MACHINES_PER_CONTACT,
+  DEFAULT_MAX_REVOCATIONS,
+  IDENTITY_TYPES,
+  TRUST_LEVELS,
+  parseIdentityType,
+  parseTrustLevel,
+} from './contacts/contact-types.js'
+export { decideTrust, type TrustFacts } from './contacts/trust-evaluation.js'
+export {
+  ContactLimitError,
+  InvalidIdentityTypeError,
+  InvalidTrustLevelError,
+  RevocationLimitError,
+} from './contacts/errors.js'
+export {
+  createDiscoveryCache,
+  type DiscoveredAgentRecord,
+  type DiscoveredMachineRecord,
+  type DiscoveryCache,
+  type DiscoveryCacheOptions,
+  type DiscoveryQueryOptions,
+} from './discovery/discovery-cache.js'
+export {
+  DEFAULT_DISCOVERY_TTL_MS,
+  DEFAULT_MAX_DISCOVERED_AGENTS,
+  DISCOVERY_PRUNE_TTL_FACTOR,
+  MAX_ADDRESSES_PER_AGENT,
+} from './discovery/discovery-cache-types.js'

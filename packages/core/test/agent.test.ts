@@ -1,6 +1,6 @@
 import type { AgentId } from '@x0x/pqc'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Agent, AgentMessage, DirectMessage } from '../src/index.js'
+import type { Agent, AgentMessage, AgentSubscription, DirectMessage } from '../src/index.js'
 import { createAgentTestbed, eventually, type AgentTestbed } from './agent-fixtures.js'
 
 const encoder = new TextEncoder()
@@ -24,6 +24,11 @@ async function meshOf(size: number): Promise<Agent[]> {
   return agents
 }
 
+async function firstMessage(subscription: AgentSubscription): Promise<AgentMessage> {
+  for await (const message of subscription) return message
+  throw new Error('subscription ended without a message')
+}
+
 function collectDirect(agent: Agent): DirectMessage[] {
   const received: DirectMessage[] = []
   agent.addEventListener('direct:message', (event) => received.push(event.detail))
@@ -44,8 +49,7 @@ describe('Agent', () => {
     const subscriptions = await Promise.all([bob, carol].map((agent) => agent.subscribe('chat')))
     await alice.publish('chat', encoder.encode('hello'))
     for (const subscription of subscriptions) {
-      const iterator = subscription[Symbol.asyncIterator]()
-      const { value } = (await iterator.next()) as IteratorResult<AgentMessage>
+      const value = await firstMessage(subscription)
       expect(decoder.decode(value.payload)).toBe('hello')
       expect(value.sender).toBe(alice.agentId)
       expect(value.verified).toBe(true)
@@ -61,8 +65,7 @@ describe('Agent', () => {
     const subscription = await carol.subscribe('news')
     await alice.publish('news', encoder.encode('from alice'))
     await bob.publish('news', encoder.encode('from bob'))
-    const iterator = subscription[Symbol.asyncIterator]()
-    const { value } = (await iterator.next()) as IteratorResult<AgentMessage>
+    const value = await firstMessage(subscription)
     expect(decoder.decode(value.payload)).toBe('from bob')
     expect(value.trustLevel).toBe('trusted')
     subscription.close()

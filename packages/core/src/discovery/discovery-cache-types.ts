@@ -79,7 +79,7 @@ export interface DiscoveryCache {
   /** Stores a record from an unsigned card unless a signed record is held. */
   seedAgent(record: DiscoveredAgentRecord): boolean
   getAgent(agentId: AgentId, options?: DiscoveryQueryOptions): DiscoveredAgentRecord | undefined
-  /** Most recently seen first. */
+  /** Most recently stored first (announcements arrive in time order, so: most recently seen). */
   listAgents(options?: DiscoveryQueryOptions): DiscoveredAgentRecord[]
   getMachine(
     machineId: MachineId,

@@ -78,7 +78,10 @@ class MemoryDiscoveryCache implements DiscoveryCache {
     return true
   }
 
-  getAgent(agentId: AgentId, options: DiscoveryQueryOptions = {}) {
+  getAgent(
+    agentId: AgentId,
+    options: DiscoveryQueryOptions = {},
+  ): DiscoveredAgentRecord | undefined {
     const record = this.#agents.get(agentId)
     return record !== undefined && this.#visible(record, options) ? record : undefined
   }
@@ -87,7 +90,10 @@ class MemoryDiscoveryCache implements DiscoveryCache {
     return [...this.#agents.values()].filter((record) => this.#visible(record, options)).reverse()
   }
 
-  getMachine(machineId: MachineId, options: DiscoveryQueryOptions = {}) {
+  getMachine(
+    machineId: MachineId,
+    options: DiscoveryQueryOptions = {},
+  ): DiscoveredMachineRecord | undefined {
     return this.#machine(machineId, options)
   }
 

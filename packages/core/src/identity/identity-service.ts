@@ -162,14 +162,14 @@ export class IdentityService extends TypedEventTarget<IdentityServiceEvents> {
       clock: this.#components.clock,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     })
-    const answer = once(this, 'agent:discovered', {
+    const answer = once<IdentityServiceEvents, 'agent:discovered'>(this, 'agent:discovered', {
       signal: timeout.signal,
       filter: (record) => record.agentId === agentId,
     })
     try {
       await this.#components.pubsub.publish(IDENTITY_QUERY_TOPIC, idToBytes(agentId))
       return await answer
-    } catch (error) {
+    } catch {
       options.signal?.throwIfAborted()
       answer.catch(() => undefined)
       return undefined

@@ -4,14 +4,14 @@ import { describe, expect, it } from 'vitest'
 import { createContactBook, type ContactBookOptions } from '../../src/contacts/contact-book.js'
 import { parseIdentityType, parseTrustLevel } from '../../src/contacts/contact-types.js'
 import { openMemoryDatabase } from '../../src/store/database.js'
-import { testId } from '../store/temporary-directory.js'
+import { testAgentId, testMachineId } from '../store/temporary-directory.js'
 
 const START_MS = 1_700_000_000_500
 const START_S = 1_700_000_000
-const alice = testId<AgentId>(0xa11ce)
-const bob = testId<AgentId>(0xb0b)
-const laptop = testId<MachineId>(0x1a)
-const server = testId<MachineId>(0x5e)
+const alice = testAgentId(0xa11ce)
+const bob = testAgentId(0xb0b)
+const laptop = testMachineId(0x1a)
+const server = testMachineId(0x5e)
 
 function book(options: ContactBookOptions = {}) {
   const clock = new VirtualClock({ startTime: START_MS })
@@ -207,7 +207,7 @@ describe('ContactBook limits', () => {
     const { contacts } = book({ maxContacts: 2 })
     contacts.add(alice)
     contacts.setTrust(bob, 'known')
-    const carol = testId<AgentId>(0xca)
+    const carol = testAgentId(0xca)
     expect(() => contacts.add(carol)).toThrow(
       expect.objectContaining({ name: 'ContactLimitError' }),
     )
@@ -226,7 +226,7 @@ describe('ContactBook limits', () => {
     contacts.add(alice)
     contacts.addMachine(alice, laptop)
     contacts.addMachine(alice, server)
-    const third = testId<MachineId>(0x3)
+    const third = testMachineId(0x3)
     expect(() => contacts.addMachine(alice, third)).toThrow(
       expect.objectContaining({ name: 'ContactLimitError' }),
     )

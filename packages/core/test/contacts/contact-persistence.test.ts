@@ -1,14 +1,13 @@
 import { join } from 'node:path'
 import { VirtualClock } from '@x0x/base'
-import type { AgentId, MachineId } from '@x0x/pqc'
 import { describe, expect, it } from 'vitest'
 import { createContactBook } from '../../src/contacts/contact-book.js'
 import { openDatabase } from '../../src/store/database.js'
-import { testId, useTemporaryDirectory } from '../store/temporary-directory.js'
+import { testAgentId, testMachineId, useTemporaryDirectory } from '../store/temporary-directory.js'
 
-const alice = testId<AgentId>(0xa11ce)
-const bob = testId<AgentId>(0xb0b)
-const laptop = testId<MachineId>(0x1a)
+const alice = testAgentId(0xa11ce)
+const bob = testAgentId(0xb0b)
+const laptop = testMachineId(0x1a)
 
 describe('ContactBook persistence', () => {
   const directory = useTemporaryDirectory()

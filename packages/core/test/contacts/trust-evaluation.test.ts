@@ -1,14 +1,14 @@
-import type { AgentId, MachineId } from '@x0x/pqc'
+import type { MachineId } from '@x0x/pqc'
 import { describe, expect, it } from 'vitest'
 import { createContactBook } from '../../src/contacts/contact-book.js'
 import type { TrustLevel } from '../../src/contacts/contact-types.js'
 import { openMemoryDatabase } from '../../src/store/database.js'
-import { testId } from '../store/temporary-directory.js'
+import { testAgentId, testMachineId } from '../store/temporary-directory.js'
 
-const alice = testId<AgentId>(0xa11ce)
-const recorded = testId<MachineId>(0x1)
-const pinned = testId<MachineId>(0x2)
-const stranger = testId<MachineId>(0x3)
+const alice = testAgentId(0xa11ce)
+const recorded = testMachineId(0x1)
+const pinned = testMachineId(0x2)
+const stranger = testMachineId(0x3)
 
 interface Setup {
   trust?: TrustLevel

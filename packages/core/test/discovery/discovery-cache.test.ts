@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { VirtualClock } from '@x0x/base'
-import type { AgentId, MachineId, UserId } from '@x0x/pqc'
+import type { AgentId } from '@x0x/pqc'
 import { describe, expect, it } from 'vitest'
 import {
   createDiscoveryCache,
@@ -8,16 +8,21 @@ import {
   type DiscoveryCacheOptions,
 } from '../../src/discovery/discovery-cache.js'
 import { openDatabase, openMemoryDatabase } from '../../src/store/database.js'
-import { testId, useTemporaryDirectory } from '../store/temporary-directory.js'
+import {
+  testAgentId,
+  testMachineId,
+  testUserId,
+  useTemporaryDirectory,
+} from '../store/temporary-directory.js'
 
 const START_S = 1_700_000_000
 const TTL_MS = 60_000
-const alice = testId<AgentId>(0xa11ce)
-const bob = testId<AgentId>(0xb0b)
-const carol = testId<AgentId>(0xca201)
-const machineA = testId<MachineId>(0x1a)
-const machineB = testId<MachineId>(0x1b)
-const user = testId<UserId>(0x05e2)
+const alice = testAgentId(0xa11ce)
+const bob = testAgentId(0xb0b)
+const carol = testAgentId(0xca201)
+const machineA = testMachineId(0x1a)
+const machineB = testMachineId(0x1b)
+const user = testUserId(0x05e2)
 
 function agent(
   agentId: AgentId,
@@ -191,7 +196,7 @@ describe('DiscoveryCache machines and users', () => {
       agent(bob, { userId: null, machineId: machineB, announcedAt: START_S + 1 }),
     )
     expect(discovery.agentsOfUser(user).map((record) => record.agentId)).toEqual([alice])
-    expect(discovery.machinesOfUser(testId<UserId>(0x0)).length).toBe(0)
+    expect(discovery.machinesOfUser(testUserId(0x0)).length).toBe(0)
   })
 })
 

@@ -1,15 +1,14 @@
 import { join } from 'node:path'
 import { VirtualClock } from '@x0x/base'
-import type { MachineId } from '@x0x/pqc'
 import { createPeerCache, type PeerCacheRecord } from '@x0x/transport'
 import { describe, expect, it } from 'vitest'
 import { openDatabase, openMemoryDatabase } from '../../src/store/database.js'
 import { createSqlitePeerCacheStore } from '../../src/store/sqlite-peer-cache-store.js'
-import { testId, useTemporaryDirectory } from './temporary-directory.js'
+import { testId, testMachineId, useTemporaryDirectory } from './temporary-directory.js'
 
 function record(index: number, overrides: Partial<PeerCacheRecord> = {}): PeerCacheRecord {
   return {
-    machineId: testId<MachineId>(index),
+    machineId: testMachineId(index),
     addresses: [
       { host: '192.0.2.1', port: 5483 + index, lastSuccessAt: 1_000 },
       { host: '2001:db8::1', port: 5483, lastSuccessAt: 900 },
@@ -78,7 +77,7 @@ describe('createSqlitePeerCacheStore', () => {
     const clock = new VirtualClock({ startTime: 1_700_000_000_000 })
     const database = openDatabase(path)
     const cache = createPeerCache({}, { store: createSqlitePeerCacheStore(database), clock })
-    cache.recordSuccess(testId<MachineId>(7), { host: '198.51.100.7', port: 5483 }, 30)
+    cache.recordSuccess(testMachineId(7), { host: '198.51.100.7', port: 5483 }, 30)
     await cache.close()
     database.close()
 

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { AgentId, MachineId, UserId } from '@x0x/pqc'
 import { afterEach, beforeEach } from 'vitest'
 
 /** Registers the hooks; call the returned function inside a test for the directory. */
@@ -20,7 +21,19 @@ export function useTemporaryDirectory(prefix = 'x0x-store-'): () => string {
   }
 }
 
-/** A 64-hex id whose value is `index`, typed as whichever id the caller needs. */
-export function testId<T extends string>(index: number, prefix = ''): T {
-  return (prefix + index.toString(16)).padStart(64, '0') as T
+/** The 64-hex id whose value is `index`. */
+export function testId(index: number): string {
+  return index.toString(16).padStart(64, '0')
+}
+
+export function testAgentId(index: number): AgentId {
+  return testId(index) as AgentId
+}
+
+export function testMachineId(index: number): MachineId {
+  return testId(index) as MachineId
+}
+
+export function testUserId(index: number): UserId {
+  return testId(index) as UserId
 }
