@@ -8,7 +8,7 @@
 // 4. The requested command: `start` (the demo / daemon), `test` (every check CI makes), `setup`.
 //
 // Plain JavaScript with no dependencies: it has to run on the old Node before anything is installed.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, delimiter } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -108,14 +108,37 @@ function cleanEnvironment(nodeBinary) {
   return env
 }
 
+/** Runs `args` on `nodeBinary` with the terminal attached; returns its exit code. */
+function runChild(nodeBinary, args, env) {
+  const result = spawnSync(nodeBinary, args, { stdio: 'inherit', env })
+  return result.status ?? 1
+}
+
+function runDaemon(nodeBinary, main, args, env) {
+  const child = spawn(nodeBinary, [main, ...args], { stdio: 'inherit', env })
+  // The terminal's Ctrl-C reaches the daemon directly (same process group), so this process
+  // only waits; a SIGTERM sent to this process alone is passed on.
+  process.on('SIGINT', () => undefined)
+  process.on('SIGTERM', () => child.kill('SIGTERM'))
+  child.on('exit', (code) => {
+    process.exit(code ?? 1)
+  })
+}
+
 const command = process.argv[2] ?? 'setup'
 const nodeBinary = ensureNode()
 const pnpmEntry = ensurePnpm()
 const env = cleanEnvironment(nodeBinary)
 const pnpm = (...args) => run(nodeBinary, [pnpmEntry, ...args], { env })
 
-pnpm('install', '--frozen-lockfile', '--prefer-offline')
-pnpm('run', 'build')
+const CLI_MAIN = join(ROOT, 'apps', 'cli', 'dist', 'main.js')
+const DAEMON_MAIN = join(ROOT, 'apps', 'daemon', 'dist', 'main.js')
+
+// `x0x` runs the CLI on the bootstrapped Node; it sets up only when nothing was built yet.
+if (command !== 'x0x' || !existsSync(CLI_MAIN)) {
+  pnpm('install', '--frozen-lockfile', '--prefer-offline')
+  pnpm('run', 'build')
+}
 
 switch (command) {
   case 'setup':
@@ -124,9 +147,13 @@ switch (command) {
     pnpm('run', 'verify')
     break
   case 'start':
-    pnpm('run', 'demo', ...process.argv.slice(3))
+    // The daemon with the defaults (or the flags after `npm start --`); Ctrl-C stops it cleanly.
+    runDaemon(nodeBinary, DAEMON_MAIN, process.argv.slice(3), env)
+    break
+  case 'x0x':
+    process.exitCode = runChild(nodeBinary, [CLI_MAIN, ...process.argv.slice(3)], env)
     break
   default:
-    log(`unknown command ${command}; expected setup, test or start`)
+    log(`unknown command ${command}; expected setup, test, start or x0x`)
     process.exit(2)
 }
