@@ -30,6 +30,7 @@ describe('route registry', () => {
       'GET /introduction',
       'GET /peers',
       'GET /network/status',
+      'GET /openapi.json',
       'GET /network/bootstrap-cache',
       'POST /peers/:peer_id/probe',
       'GET /peers/:peer_id/health',

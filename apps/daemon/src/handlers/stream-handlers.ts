@@ -4,11 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { decodeBase64, parseHex32, parseWithSchema, WebSocketCommandSchema } from '@x0x/api'
 import type { AgentId } from '@x0x/pqc'
-import type {
-  SocketSession,
-  SseHandler,
-  WebSocketHandler,
-} from '../http/route-handlers.js'
+import type { SocketSession, SseHandler, WebSocketHandler } from '../http/route-handlers.js'
 import type { DaemonContext } from './handler-types.js'
 import { MAX_TOPICS_PER_SESSION } from './topic-hub.js'
 import type { Unsubscribe } from './fanout.js'

@@ -1,7 +1,7 @@
 // API.md §1.1 system and §1.2 identity.
 import { exportAgentCard, importAgentCard } from '@x0x/core'
 import type { AgentId } from '@x0x/pqc'
-import { parseHex32 } from '@x0x/api'
+import { buildOpenApiDocument, parseHex32 } from '@x0x/api'
 import { advertisedAddresses } from '@x0x/core'
 import { HttpError, uptimeSeconds, type DaemonContext } from './handler-types.js'
 import type { HandlerTable } from './handler-table.js'
@@ -57,6 +57,7 @@ export function systemIdentityHandlers(context: DaemonContext): HandlerTable {
         warnings: peers === 0 ? ['no peers connected'] : [],
       }
     },
+    openapi: () => buildOpenApiDocument(),
     shutdown: () => {
       context.requestShutdown()
       return { ok: true, message: 'shutting down' }

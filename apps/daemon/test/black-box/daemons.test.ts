@@ -38,6 +38,11 @@ describe('x0xd black-box, three daemons over QUIC on loopback', () => {
     })
     const { peers } = await alice.json<{ peers: { id: string }[] }>('/peers')
     expect(peers.length).toBeGreaterThan(0)
+    const openapi = await alice.json<{ openapi: string; paths: Record<string, unknown> }>(
+      '/openapi.json',
+    )
+    expect(openapi.openapi).toMatch(/^3\.1/)
+    expect(Object.keys(openapi.paths)).toContain('/direct/send')
     const status = await alice.json<{ status: string; agent_id: string }>('/status')
     expect(status).toMatchObject({ status: 'connected', agent_id: ids[0]?.agent_id })
   })

@@ -97,8 +97,8 @@ describe('runDaemonCli', () => {
   it('doctor reports PASS, WARN and FAIL lines and fails on a loose token file', async () => {
     const fresh = await run(['doctor'])
     expect(fresh.result).toEqual({ kind: 'exit', exitCode: 0 })
-    expect(fresh.stdout).toMatch(/^PASS  configuration is valid/m)
-    expect(fresh.stdout).toMatch(/^WARN  data dir .* does not exist yet/m)
+    expect(fresh.stdout).toMatch(/^PASS {2}configuration is valid/m)
+    expect(fresh.stdout).toMatch(/^WARN {2}data dir .* does not exist yet/m)
     const dataDir = join(root, 'data', 'x0x')
     await loadOrCreateApiToken(dataDir)
     const server = await startApiServer({
@@ -108,13 +108,13 @@ describe('runDaemonCli', () => {
     })
     try {
       const healthy = await run(['--doctor'])
-      expect(healthy.stdout).toMatch(/^PASS  data dir .* is writable/m)
-      expect(healthy.stdout).toMatch(/^PASS  API reachable at 127\.0\.0\.1:\d+/m)
-      expect(healthy.stdout).toMatch(/^PASS  token file .* mode 0600/m)
+      expect(healthy.stdout).toMatch(/^PASS {2}data dir .* is writable/m)
+      expect(healthy.stdout).toMatch(/^PASS {2}API reachable at 127\.0\.0\.1:\d+/m)
+      expect(healthy.stdout).toMatch(/^PASS {2}token file .* mode 0600/m)
       await chmod(join(dataDir, 'api-token'), 0o644)
       const loose = await run(['doctor'])
       expect(loose.result).toEqual({ kind: 'exit', exitCode: 1 })
-      expect(loose.stdout).toMatch(/^FAIL  token file .* mode 0644/m)
+      expect(loose.stdout).toMatch(/^FAIL {2}token file .* mode 0644/m)
     } finally {
       await server.close()
     }

@@ -9,10 +9,12 @@ export const TOKEN = 'a'.repeat(64)
 
 /** A class of the same shape as `JsonAnswer` from another module copy (the handlers' own). */
 class ForeignAnswer {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {}
+  readonly status: number
+  readonly body: unknown
+  constructor(status: number, body: unknown) {
+    this.status = status
+    this.body = body
+  }
 }
 
 function untilAborted(signal: AbortSignal): Promise<void> {
