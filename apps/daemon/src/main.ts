@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `x0xd`: parse the command line, run the print-only commands, or start the daemon and stop it
-// cleanly on Ctrl-C, SIGTERM or `POST /shutdown`.
+// cleanly on Ctrl-C, SIGTERM or `POST /shutdown`. The network stack is loaded only to run the
+// daemon, after the API listens, so `--version` and the first `/health` are quick.
 import { runDaemonCli } from './cli/run-daemon-cli.js'
-import { startDaemon } from './daemon.js'
 
 const decision = await runDaemonCli(process.argv.slice(2), {
   stdout: process.stdout,
@@ -11,6 +11,7 @@ const decision = await runDaemonCli(process.argv.slice(2), {
 if (decision.kind === 'exit') {
   process.exitCode = decision.exitCode
 } else {
+  const { startDaemon } = await import('./daemon.js')
   try {
     const daemon = await startDaemon(decision.config)
     const { agent } = daemon.node

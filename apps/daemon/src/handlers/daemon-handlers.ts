@@ -30,6 +30,8 @@ export interface DaemonHandlersInit {
   readonly node: NodeAgent
   readonly version: string
   readonly apiAddress: () => string
+  /** Unix ms when the process started serving. */
+  readonly startedAt: number
   readonly requestShutdown: () => void
 }
 
@@ -42,7 +44,7 @@ export function createDaemonHandlers(init: DaemonHandlersInit): DaemonHandlers {
     agent,
     version: init.version,
     apiAddress: init.apiAddress,
-    startedAt: Date.now(),
+    startedAt: init.startedAt,
     subscriptions: new RestSubscriptions(agent),
     topics,
     direct: new DirectHub(agent, DIRECT_EVENT_QUEUE_CAPACITY),
