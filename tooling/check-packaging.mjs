@@ -23,9 +23,10 @@ function run(command, args, options) {
 }
 
 function publishedPackages() {
-  const dir = join(ROOT, 'packages')
-  return readdirSync(dir)
-    .map((name) => join(dir, name))
+  return ['packages', 'apps']
+    .map((group) => join(ROOT, group))
+    .filter((dir) => existsSync(dir))
+    .flatMap((dir) => readdirSync(dir).map((name) => join(dir, name)))
     .filter((packageDir) => existsSync(join(packageDir, 'package.json')))
     .map((packageDir) => ({
       dir: packageDir,
@@ -80,6 +81,15 @@ try {
       process.stdout.write(
         run(process.execPath, ['--input-type=module', '-e', probe], { cwd: scratch }),
       )
+    }
+  }
+  // Every command a package installs runs from the scratch project (`--version` or `--help`).
+  for (const { manifest } of packages) {
+    for (const [command, target] of Object.entries(manifest.bin ?? {})) {
+      const entry = join(scratch, 'node_modules', manifest.name, target)
+      const flag = command === 'x0xd' ? '--version' : '--help'
+      const output = run(process.execPath, [entry, flag], { cwd: scratch })
+      console.log(`${command} ${flag}: ${output.trim().split('\n')[0]}`)
     }
   }
   console.log(
