@@ -185,6 +185,12 @@ class AgentImpl extends TypedEventTarget<AgentEvents> implements Agent {
       this.safeDispatchEvent('direct:message', event.detail)
     })
     this.#identityService.addEventListener('agent:discovered', (event) => {
+      const { agentId, machineId } = event.detail
+      // A signed announcement proves the agent runs on that machine: a contact's machine list
+      // and last-seen time follow it (which turns `accept_with_flag` into `accept`).
+      if (this.contacts.get(agentId) !== undefined) {
+        this.contacts.recordMachineSeen(agentId, machineId)
+      }
       this.safeDispatchEvent('agent:discovered', event.detail)
     })
     await this.#identityService.start()

@@ -1,7 +1,8 @@
 import type { AgentId } from '@x0x/pqc'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Agent, AgentMessage, AgentSubscription, DirectMessage } from '../src/index.js'
-import { createAgentTestbed, eventually, type AgentTestbed } from './agent-fixtures.js'
+import { createEphemeralIdentity } from '@x0x/pqc'
+import { backend, createAgentTestbed, eventually, type AgentTestbed } from './agent-fixtures.js'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -130,6 +131,22 @@ describe('Agent', () => {
     bob.contacts.addMachine(alice.agentId, otherMachine, { pinned: true })
     await alice.sendDirect(bob.agentId, encoder.encode('2'))
     expect(received).toHaveLength(1)
+  })
+
+  it('records the announced machine of a contact, so its messages are accepted', async () => {
+    testbed = createAgentTestbed()
+    const bobIdentity = createEphemeralIdentity({ backend })
+    const alice = await testbed.add()
+    alice.contacts.add(bobIdentity.agentId, { trustLevel: 'known' })
+    const bob = await testbed.add({}, bobIdentity)
+    await eventually(
+      () => alice.contacts.listMachines(bob.agentId).some((m) => m.machineId === bob.machineId),
+      'alice records the machine bob announced',
+    )
+    expect(alice.contacts.get(bob.agentId)?.lastSeen).not.toBeNull()
+    const received = collectDirect(alice)
+    await bob.sendDirect(alice.agentId, encoder.encode('hi'))
+    expect(received[0]?.trustDecision).toBe('accept')
   })
 
   it('falls back to a sealed gossip envelope when the recipient cannot be dialled', async () => {

@@ -114,6 +114,11 @@ describe('x0xd black-box, three daemons over QUIC on loopback', () => {
     const reader = await openEvents(`${bob.apiBase}/direct/events?token=${bob.token}`)
     try {
       await bob.api('/contacts', jsonPost({ agent_id: ids[0]?.agent_id, trust_level: 'trusted' }))
+      const machine = await bob.api(
+        `/contacts/${ids[0]?.agent_id}/machines`,
+        jsonPost({ machine_id: ids[0]?.machine_id }),
+      )
+      expect([200, 201]).toContain(machine.status)
       const response = await alice.api(
         '/direct/send',
         jsonPost({ agent_id: ids[1]?.agent_id, payload: b64('hi bob') }),
@@ -126,7 +131,7 @@ describe('x0xd black-box, three daemons over QUIC on loopback', () => {
         sender: ids[0]?.agent_id,
         machine_id: ids[0]?.machine_id,
         verified: true,
-        trust_decision: 'accept_with_flag',
+        trust_decision: 'accept',
       })
       expect(text((event.data as { payload: string }).payload)).toBe('hi bob')
     } finally {
