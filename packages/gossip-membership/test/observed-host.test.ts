@@ -6,7 +6,13 @@ const connection = { remoteAddress: { host: '192.0.2.7', port: 40_000 } }
 describe('withObservedHost', () => {
   it('replaces wildcard hosts in JOIN and NEIGHBOR with the connection host, keeping ports', () => {
     const join = withObservedHost(
-      { type: 'join', addresses: [{ host: '0.0.0.0', port: 5483 }, { host: '10.0.0.2', port: 1 }] },
+      {
+        type: 'join',
+        addresses: [
+          { host: '0.0.0.0', port: 5483 },
+          { host: '10.0.0.2', port: 1 },
+        ],
+      },
       connection,
     )
     expect(join.addresses).toEqual([
