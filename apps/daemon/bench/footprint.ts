@@ -13,7 +13,7 @@
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { round, writeBenchResult } from '../../../tooling/bench-kit/index.mjs'
+import { round, writeBenchResult } from '@x0x/bench-kit'
 import { forkChild, type ChildHandle } from './mesh/children.mjs'
 import { freeUdpPort, poll, processStats } from './lib/processes.mjs'
 import { DAEMON_MAIN, daemonAvailable, startDaemon, type BenchDaemon } from './lib/x0x-daemon.mjs'

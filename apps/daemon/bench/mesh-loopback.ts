@@ -21,7 +21,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { median, percentile, round, writeBenchResult } from '../../../tooling/bench-kit/index.mjs'
+import { median, percentile, round, writeBenchResult } from '@x0x/bench-kit'
 import { forkChild, type ChildHandle, type ChildMessage } from './mesh/children.mjs'
 import { freeUdpPort, poll, processStats } from './lib/processes.mjs'
 import { daemonAvailable, startDaemon, type BenchDaemon } from './lib/x0x-daemon.mjs'
@@ -359,7 +359,7 @@ async function measure(mesh: Mesh, mode: Mode): Promise<Record<string, number>> 
     figures['slow_dropped_counted'] = Number.isNaN(counted[slowIndex]!) ? -1 : counted[slowIndex]!
     figures['slow_silent_drops'] = silent[slowIndex]!
     figures['slow_disconnected'] =
-      slowReport.disconnected === true || slowReport.connections === 0 ? 1 : 0
+      slowReport.disconnected === true || (slowReport.disconnects ?? 0) > 0 ? 1 : 0
     if (slowReport.disconnects !== undefined)
       figures['slow_peer_disconnects'] = slowReport.disconnects
   }

@@ -7,7 +7,7 @@
 //
 // Runs the built daemon (`pnpm build` first): apps/daemon/dist/main.js.
 import { parseArgs } from 'node:util'
-import { median, percentile, round, writeBenchResult } from '../../../tooling/bench-kit/index.mjs'
+import { median, percentile, round, writeBenchResult } from '@x0x/bench-kit'
 import { DAEMON_MAIN, daemonAvailable, startDaemon } from './lib/x0x-daemon.mjs'
 
 const { values } = parseArgs({

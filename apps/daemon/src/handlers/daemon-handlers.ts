@@ -4,7 +4,7 @@ import { contactHandlers } from './contact-handlers.js'
 import { DirectHub } from './direct-hub.js'
 import { discoveryHandlers } from './discovery-handlers.js'
 import type { HandlerTable } from './handler-table.js'
-import type { DaemonContext } from './handler-types.js'
+import { StreamDrops, type DaemonContext } from './handler-types.js'
 import { messagingHandlers } from './messaging-handlers.js'
 import { networkHandlers } from './network-handlers.js'
 import { PeerEventLog } from './peer-events.js'
@@ -50,12 +50,14 @@ export function createDaemonHandlers(init: DaemonHandlersInit): DaemonHandlers {
     direct: new DirectHub(agent, DIRECT_EVENT_QUEUE_CAPACITY),
     peerEvents: new PeerEventLog(agent),
     requestShutdown: init.requestShutdown,
+    streamDrops: new StreamDrops(),
     sessions: () => ({
       ok: true,
       sessions: [...sessions.values()].map((session) => ({
         session_id: session.sessionId,
         subscribed_topics: [...session.topics.keys()],
         receives_direct: session.receivesDirect,
+        dropped: session.session.dropped,
       })),
       shared_subscriptions: topics.counts(),
     }),

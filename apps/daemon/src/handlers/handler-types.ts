@@ -20,10 +20,36 @@ export interface DaemonContext {
   readonly topics: TopicHub
   readonly direct: DirectHub
   readonly peerEvents: PeerEventLog
+  /** Events lost by slow SSE and WebSocket clients (each was told). */
+  readonly streamDrops: StreamDrops
   /** `/ws/sessions`: the live WebSocket sessions and shared topic counts. */
   readonly sessions: () => unknown
   /** Asks the daemon to stop (after the response is written). */
   readonly requestShutdown: () => void
+}
+
+/** Drops of stream clients: those of clients gone, plus a way to read the live ones. */
+export class StreamDrops {
+  #closed = 0
+  readonly #live = new Set<{ readonly dropped: number }>()
+
+  track(client: { readonly dropped: number }, signal: AbortSignal): void {
+    this.#live.add(client)
+    signal.addEventListener(
+      'abort',
+      () => {
+        this.#live.delete(client)
+        this.#closed += client.dropped
+      },
+      { once: true },
+    )
+  }
+
+  get total(): number {
+    let total = this.#closed
+    for (const client of this.#live) total += client.dropped
+    return total
+  }
 }
 
 export function uptimeSeconds(context: DaemonContext): number {

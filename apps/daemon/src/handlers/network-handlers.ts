@@ -95,7 +95,12 @@ export function networkHandlers(context: DaemonContext): HandlerTable {
       const stats = agent.gossipStats()
       return {
         ok: true,
-        stats: { ...stats.stats },
+        // Local deliveries lost to slow consumers: the agent's subscriber queues plus the SSE and
+        // WebSocket clients of this daemon that fell behind (each of them was told).
+        stats: {
+          ...stats.stats,
+          slow_subscriber_dropped: stats.stats.slow_subscriber_dropped + context.streamDrops.total,
+        },
         pubsub_stages: stats.pubsub_stages,
         dispatcher: { pubsub_service: stats.pubsub_service },
         recv_pump: {},

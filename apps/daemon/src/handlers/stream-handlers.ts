@@ -28,12 +28,14 @@ function untilAborted(signal: AbortSignal, cleanup: () => void): Promise<void> {
 export function sseHandlers(context: DaemonContext): Record<string, SseHandler> {
   return {
     events: (sink) => {
+      context.streamDrops.track(sink, sink.signal)
       const stop = context.subscriptions.bus.listen((message) => {
         sink.send('message', message)
       })
       return untilAborted(sink.signal, stop)
     },
     'direct.events': (sink) => {
+      context.streamDrops.track(sink, sink.signal)
       const stop = context.direct.fanout.listen((message) => {
         sink.send('direct_message', message)
       })
@@ -59,6 +61,7 @@ export interface SessionInfo {
   readonly sessionId: string
   readonly topics: ReadonlyMap<string, Unsubscribe>
   readonly receivesDirect: boolean
+  readonly session: SocketSession
 }
 
 export function webSocketHandlers(
@@ -70,7 +73,8 @@ export function webSocketHandlers(
     (session) => {
       const sessionId = randomUUID()
       const topics = new Map<string, Unsubscribe>()
-      sessions.set(sessionId, { sessionId, topics, receivesDirect })
+      sessions.set(sessionId, { sessionId, topics, receivesDirect, session })
+      context.streamDrops.track(session, session.signal)
       session.send({ type: 'connected', session_id: sessionId, agent_id: context.agent.agentId })
       session.send({ type: 'pong' })
       const keepalive = setInterval(() => {

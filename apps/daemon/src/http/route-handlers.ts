@@ -34,6 +34,8 @@ export interface EventSink {
   comment(text: string): void
   /** Aborted when the client goes away or the server closes. */
   readonly signal: AbortSignal
+  /** Events dropped because this client fell behind (it is told with a `dropped` event). */
+  readonly dropped: number
 }
 
 /** An SSE route handler; the stream ends when the returned promise settles or the signal aborts. */
@@ -49,6 +51,8 @@ export interface SocketSession {
   close(): void
   /** Aborted when the socket closes for any reason. */
   readonly signal: AbortSignal
+  /** Messages dropped because this client fell behind (it is told with a `dropped` message). */
+  readonly dropped: number
 }
 
 /** A WebSocket route handler, called once the upgrade is done. */

@@ -16,6 +16,7 @@ export class SseStream {
   readonly #queue: BoundedQueue<string>
   readonly #controller = new AbortController()
   #waitingForDrain = false
+  #reportedDropped = 0
 
   constructor(response: ServerResponse, capacity: number, serverSignal: AbortSignal) {
     this.#response = response
@@ -29,6 +30,8 @@ export class SseStream {
       abort()
     })
     const signal = this.#controller.signal
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the sink getter reads it
+    const stream = this
     this.sink = {
       send: (event, data) => {
         this.#enqueue(
@@ -39,6 +42,9 @@ export class SseStream {
         this.#enqueue(`:${oneLine(text.startsWith(':') ? text.slice(1) : text)}\n\n`)
       },
       signal,
+      get dropped() {
+        return stream.dropped
+      },
     }
   }
 
@@ -73,9 +79,21 @@ export class SseStream {
     this.#flush()
   }
 
+  #dropNotice(): string | undefined {
+    const total = this.#queue.dropped
+    if (total === this.#reportedDropped) return undefined
+    const count = total - this.#reportedDropped
+    this.#reportedDropped = total
+    return dropNoticeFrame(count, total)
+  }
+
   #flush(): void {
     if (this.#waitingForDrain || !this.#response.headersSent || this.#response.writableEnded) return
-    for (let frame = this.#queue.shift(); frame !== undefined; frame = this.#queue.shift()) {
+    for (
+      let frame = this.#dropNotice() ?? this.#queue.shift();
+      frame !== undefined;
+      frame = this.#dropNotice() ?? this.#queue.shift()
+    ) {
       if (!this.#response.write(frame)) {
         this.#waitingForDrain = true
         this.#response.once('drain', () => {
@@ -86,6 +104,14 @@ export class SseStream {
       }
     }
   }
+}
+
+/**
+ * A client that fell behind gets `event: dropped` with `{"count","total"}` before the next event
+ * it does receive (an extension of x0x's streams), so no loss is silent.
+ */
+function dropNoticeFrame(count: number, total: number): string {
+  return `event: dropped\ndata: ${JSON.stringify({ count, total })}\n\n`
 }
 
 /** Event names and comments are single lines: a newline would let data forge another event. */

@@ -26,8 +26,11 @@ export class WebSocketConnection {
   readonly #controller = new AbortController()
   readonly #listeners: ((text: string) => void)[] = []
   #alive = true
+  #reportedDropped = 0
 
   constructor(socket: WebSocket, capacity: number, pingIntervalMs: number) {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the session getter reads it
+    const connection = this
     this.#socket = socket
     this.#queue = new BoundedQueue({ capacity, overflow: 'drop-oldest' })
     const ping = setInterval(() => {
@@ -58,6 +61,9 @@ export class WebSocketConnection {
         this.close(NORMAL_CLOSURE)
       },
       signal: this.#controller.signal,
+      get dropped() {
+        return connection.dropped
+      },
     }
   }
 
@@ -83,6 +89,19 @@ export class WebSocketConnection {
   /** Cuts the connection without a handshake (after the close grace period). */
   terminate(): void {
     this.#socket.terminate()
+  }
+
+  /**
+   * A client that fell behind is told before the next message it does get: `{"type":"dropped",
+   * "count":<lost since the last notice>,"total":<lost so far>}` (an extension of x0x's protocol,
+   * whose clients ignore unknown types), so no loss is silent.
+   */
+  #dropNotice(): string | undefined {
+    const total = this.#queue.dropped
+    if (total === this.#reportedDropped) return undefined
+    const count = total - this.#reportedDropped
+    this.#reportedDropped = total
+    return JSON.stringify({ type: 'dropped', count, total })
   }
 
   #deliver(text: string): void {
@@ -113,7 +132,7 @@ export class WebSocketConnection {
       this.#socket.readyState === this.#socket.OPEN &&
       this.#socket.bufferedAmount < WEBSOCKET_MAX_BUFFERED_BYTES
     ) {
-      const next = this.#queue.shift()
+      const next = this.#dropNotice() ?? this.#queue.shift()
       if (next === undefined) return
       this.#socket.send(next, () => {
         this.#pump()

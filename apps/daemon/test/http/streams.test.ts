@@ -60,7 +60,7 @@ describe('SSE', () => {
     }
   })
 
-  it('drops the oldest events for a client whose socket is full, and counts them', () => {
+  it('drops the oldest events for a client whose socket is full, counts them and tells it', () => {
     const response = Object.assign(new EventEmitter(), {
       headersSent: false,
       writableEnded: false,
@@ -86,11 +86,15 @@ describe('SSE', () => {
     for (let index = 0; index < 10; index++) stream.sink.send('n', index)
     expect(response.written).toEqual(['event: n\ndata: 0\n\n', 'event: n\ndata: 1\n\n'])
     expect(stream.dropped).toBe(5)
+    expect(stream.sink.dropped).toBe(5)
     response.emit('drain')
-    expect(response.written.slice(2)).toEqual(['event: n\ndata: 7\n\n'])
+    // The gap is announced before the next event the client does get.
+    expect(response.written.slice(2)).toEqual(['event: dropped\ndata: {"count":5,"total":5}\n\n'])
+    response.emit('drain')
+    expect(response.written.slice(3)).toEqual(['event: n\ndata: 7\n\n'])
     response.emit('drain')
     response.emit('drain')
-    expect(response.written.slice(3)).toEqual(['event: n\ndata: 8\n\n', 'event: n\ndata: 9\n\n'])
+    expect(response.written.slice(4)).toEqual(['event: n\ndata: 8\n\n', 'event: n\ndata: 9\n\n'])
   })
 
   it('ends an open stream when the server closes', async () => {
