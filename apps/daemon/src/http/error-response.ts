@@ -24,6 +24,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   PayloadTooLargeError: 413,
   DirectPayloadTooLargeError: 413,
   FrameTooLargeError: 413,
+  SubscriptionLimitError: 413,
   DialError: 502,
   HandshakeError: 502,
   PeerIdentityMismatchError: 502,
