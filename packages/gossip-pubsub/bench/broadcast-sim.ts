@@ -1,21 +1,34 @@
 // Benchmark B3 (PERF.md): Plumtree over real HyParView on virtual time, 10–50 ms links. For each
-// size (default 100 and 1,000; add 10,000 with --sizes or X0X_B3_SIZES, it is slow on a shared
-// 2-core machine): build the overlay on the membership simulator, subscribe every node, then
+// size (default 100 and 1,000; add 10,000 with --sizes or X0X_B3_SIZES, minutes on a shared 2-core
+// machine): build the overlay on the membership simulator, subscribe every node, then
 // - one sender: 20 broadcasts from one node, 1 s apart;
 // - random senders: 20 broadcasts from random nodes, 1 s apart;
 // - burst: 50 broadcasts from random nodes within 50 ms.
 // Figures: delivery ratio, RMR (MESSAGE frames received ÷ deliveries − 1; the first broadcasts
-// flood until PRUNEs shape the tree, so "steady" is the mean over the last half), LDH (most hops to
-// any delivery), pub/sub frames sent per node per broadcast (control and anti-entropy included).
-// Writes bench/results/broadcast-sim.json.
+// flood until PRUNEs shape the tree, so "steady" is the mean over the last half), LDH (last delivery
+// hop: `ldh` the most hops to any delivery of the series, `ldh_median` the median over broadcasts of
+// each one's last delivery hop), pub/sub frames sent per node per broadcast (control and
+// anti-entropy included).
+// Each figure is the median over seeds (default 1,2,3; from 10,000 nodes `--large-seeds`, default
+// 1). Writes bench/results/broadcast-sim.json.
 //
-//   node packages/gossip-pubsub/bench/broadcast-sim.ts [--sizes 100,1000] [--seed 1]
+//   node packages/gossip-pubsub/bench/broadcast-sim.ts [--sizes 100,1000,10000] [--seeds 1,2,3]
+//     [--large-seeds 1] [--verification memoised|per-node]
 //
-// Runs the built package (`pnpm build` first). Real ML-DSA-65 signatures, one key per node.
+// Runs the built package (`pnpm build` first). Real ML-DSA-65 signatures, one key per node,
+// signed once per broadcast. Verification is memoised by default: every node verifies the same
+// bytes, so each distinct (key, message, signature) is verified once for the whole simulation
+// (`createMemoisedVerifier`) and the run measures the tree, not ML-DSA (B2 measures per-node
+// verification). `--verification per-node` verifies at every node (≈ 4 s of CPU per broadcast
+// at 10,000 nodes here).
 import { parseArgs } from 'node:util'
 import { createPqcBackend } from '@x0x/pqc'
-import { createOverlayBroadcast, type OverlayBroadcast } from '@x0x/gossip-pubsub/testing'
-import { round, writeBenchResult } from '@x0x/bench-kit'
+import {
+  createMemoisedVerifier,
+  createOverlayBroadcast,
+  type OverlayBroadcast,
+} from '@x0x/gossip-pubsub/testing'
+import { median, round, writeBenchResult } from '@x0x/bench-kit'
 
 const JOIN_INTERVAL_MS = 5
 const SETTLE_MS = 20_000
@@ -26,19 +39,29 @@ const BURST = 50
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: process.env.X0X_B3_SIZES ?? '100,1000' },
-    seed: { type: 'string', default: '1' },
+    seeds: { type: 'string', default: '1,2,3' },
+    'large-seeds': { type: 'string', default: '1' },
+    verification: { type: 'string', default: 'memoised' },
   },
 })
 const sizes = values.sizes.split(',').map(Number)
-const seed = Number(values.seed)
-const backend = createPqcBackend('native')
+const smallSeeds = values.seeds.split(',').map(Number)
+const largeSeeds = values['large-seeds'].split(',').map(Number)
+/** From this size on, runs use `--large-seeds` (one 10,000-node run takes minutes here). */
+const LARGE = 10_000
+const verification = values.verification === 'per-node' ? 'per-node' : 'memoised'
+const native = createPqcBackend('native')
+const backend = verification === 'memoised' ? createMemoisedVerifier(native) : native
 const payload = new Uint8Array(256)
 
 interface Series {
   delivery: number
   rmrFirst: number
   rmrSteady: number
+  /** The most hops to any delivery over the series. */
   ldh: number
+  /** The median over broadcasts of each broadcast's last delivery hop. */
+  ldhMedian: number
   sendsPerNode: number
 }
 
@@ -51,7 +74,7 @@ function series(
   const alive = () => overlay.simulation.aliveNodes.length
   const rmrs: number[] = []
   let delivered = 0
-  let ldh = 0
+  const ldhs: number[] = []
   overlay.resetCounters()
   const ids = []
   for (let index = 0; index < count; index++) {
@@ -68,7 +91,7 @@ function series(
   for (const id of ids) {
     const figures = overlay.delivery(id)
     delivered += figures.delivered
-    ldh = Math.max(ldh, figures.lastDeliveryHops)
+    ldhs.push(figures.lastDeliveryHops)
   }
   const burstRmr = overlay.counters.messageFrames / Math.max(1, delivered) - 1
   const steady = rmrs.slice(Math.floor(rmrs.length / 2))
@@ -76,48 +99,100 @@ function series(
     delivery: delivered / (count * (alive() - 1)),
     rmrFirst: rmrs[0] ?? burstRmr,
     rmrSteady: steady.length > 0 ? steady.reduce((a, b) => a + b, 0) / steady.length : burstRmr,
-    ldh,
+    ldh: Math.max(...ldhs),
+    ldhMedian: median(ldhs),
     sendsPerNode: overlay.counters.frames / alive() / count,
   }
 }
 
-const figures: Record<string, number> = {}
-const summary: string[] = []
-for (const size of sizes) {
+/**
+ * One run of every series at `size` with `seed`, recording figures (keyed without the size
+ * prefix) into `figures` and calling `recorded` after each series, so a long run that is stopped
+ * keeps what it measured.
+ */
+function runSize(
+  size: number,
+  seed: number,
+  figures: Record<string, number>,
+  recorded: () => void,
+): void {
   const started = performance.now()
   const overlay = createOverlayBroadcast({ backend, simulation: { seed } })
   overlay.addNodes(size, JOIN_INTERVAL_MS)
   overlay.run(SETTLE_MS)
+  figures.build_wall_s = (performance.now() - started) / 1000
   const random = overlay.simulation.random.derive('senders')
-  const results = {
-    one_sender: series(overlay, () => 0, BROADCASTS, SPACING_MS),
-    random_senders: series(overlay, () => random.int(size), BROADCASTS, SPACING_MS),
-    burst: series(overlay, () => random.int(size), BURST, 0),
+  const plan = [
+    ['one_sender', () => 0, BROADCASTS, SPACING_MS],
+    ['random_senders', () => random.int(size), BROADCASTS, SPACING_MS],
+    ['burst', () => random.int(size), BURST, 0],
+  ] as const
+  for (const [name, pick, count, spacing] of plan) {
+    const result = series(overlay, pick, count, spacing)
+    figures[`${name}_delivery_ratio`] = result.delivery
+    figures[`${name}_rmr_first`] = result.rmrFirst
+    figures[`${name}_rmr`] = result.rmrSteady
+    figures[`${name}_ldh`] = result.ldh
+    figures[`${name}_ldh_median`] = result.ldhMedian
+    figures[`${name}_sends_per_node_per_broadcast`] = result.sendsPerNode
+    figures.wall_s = (performance.now() - started) / 1000
+    // Progress of long runs on stderr.
+    const heapMb = Math.round(process.memoryUsage().heapUsed / 2 ** 20)
+    console.error(
+      `  n=${size} seed ${seed} ${name}: ${round(figures.wall_s, 1)} s, heap ${heapMb} MiB`,
+    )
+    recorded()
   }
-  for (const [name, result] of Object.entries(results)) {
-    figures[`n${size}_${name}_delivery_ratio`] = round(result.delivery, 4)
-    figures[`n${size}_${name}_rmr_first`] = round(result.rmrFirst, 3)
-    figures[`n${size}_${name}_rmr`] = round(result.rmrSteady, 3)
-    figures[`n${size}_${name}_ldh`] = result.ldh
-    figures[`n${size}_${name}_sends_per_node_per_broadcast`] = round(result.sendsPerNode, 2)
+}
+
+const DIGITS: Record<string, number> = { delivery_ratio: 4, rmr_first: 3, rmr: 3, wall_s: 1 }
+const digitsOf = (key: string) =>
+  Object.entries(DIGITS).find(([suffix]) => key.endsWith(suffix))?.[1] ?? 2
+
+const figures: Record<string, number> = {}
+const seedsBySize: Record<string, number[]> = {}
+
+/** Medians over the runs so far (PERF.md: medians of several runs); keys stable across runs. */
+function record(size: number, runs: readonly Record<string, number>[]): void {
+  const keys = new Set(runs.flatMap((run) => Object.keys(run)))
+  for (const key of keys) {
+    const values = runs.flatMap((run) => (run[key] === undefined ? [] : [run[key]]))
+    figures[`n${size}_${key}`] = round(median(values), digitsOf(key))
   }
-  figures[`n${size}_wall_s`] = round((performance.now() - started) / 1000, 1)
-  const r = results.random_senders
-  summary.push(
-    `n=${size}: delivery ${round(r.delivery * 100, 2)}%, RMR ${round(r.rmrSteady, 3)} (first ${round(results.one_sender.rmrFirst, 2)}), LDH ${r.ldh}, burst delivery ${round(results.burst.delivery * 100, 2)}% RMR ${round(results.burst.rmrSteady, 3)}, ${figures[`n${size}_wall_s`]} s`,
+  writeBenchResult(
+    'broadcast-sim',
+    {
+      sizes,
+      seeds: seedsBySize,
+      latency_ms: '10-50',
+      broadcasts: BROADCASTS,
+      burst: BURST,
+      spacing_ms: SPACING_MS,
+      payload_bytes: payload.length,
+      verification,
+    },
+    figures,
   )
 }
-writeBenchResult(
-  'broadcast-sim',
-  {
-    sizes,
-    seed,
-    latency_ms: '10-50',
-    broadcasts: BROADCASTS,
-    burst: BURST,
-    spacing_ms: SPACING_MS,
-    payload_bytes: payload.length,
-  },
-  figures,
-)
+
+const summary: string[] = []
+for (const size of sizes) {
+  const seeds = size >= LARGE ? largeSeeds : smallSeeds
+  seedsBySize[size] = seeds
+  const runs: Record<string, number>[] = []
+  for (const seed of seeds) {
+    const run: Record<string, number> = {}
+    runs.push(run)
+    runSize(size, seed, run, () => {
+      record(size, runs)
+    })
+  }
+  const at = (key: string) => figures[`n${size}_${key}`] ?? NaN
+  summary.push(
+    `n=${size} (${seeds.length} seeds): delivery ${round(at('random_senders_delivery_ratio') * 100, 2)}%, ` +
+      `RMR ${at('random_senders_rmr')} (one sender ${at('one_sender_rmr')}, first ${round(at('one_sender_rmr_first'), 2)}), ` +
+      `LDH ${at('random_senders_ldh')} (median ${at('random_senders_ldh_median')}, one sender ${at('one_sender_ldh')}), ` +
+      `burst delivery ${round(at('burst_delivery_ratio') * 100, 2)}% RMR ${at('burst_rmr')}, ${at('wall_s')} s per run`,
+  )
+}
 console.log(`broadcast-sim: ${summary.join('; ')}`)

@@ -10,6 +10,21 @@ import { decodeTopic, encodeTopic, type MessageId } from './signed-envelope.js'
 
 const WANTS_REPLY_FLAG = 0b1
 
+/** Encoded topics, shared read-only: a node sends many frames on few topics. */
+const topicBytes = new Map<string, Uint8Array>()
+/** Bound of `topicBytes`; past it the map is cleared (a cache, refilled on demand). */
+const MAX_CACHED_TOPICS = 256
+
+/** `encodeTopic`, memoised. @throws InvalidTopicError */
+function topicBytesOf(topic: string, maxTopicBytes: number): Uint8Array {
+  const cached = topicBytes.get(topic)
+  if (cached !== undefined && cached.length <= maxTopicBytes) return cached
+  const encoded = encodeTopic(topic, maxTopicBytes)
+  if (topicBytes.size >= MAX_CACHED_TOPICS) topicBytes.clear()
+  topicBytes.set(topic, encoded)
+  return encoded
+}
+
 /** Writes the body of a frame other than MESSAGE. @throws InvalidTopicError */
 export function writeBody(
   writer: ByteWriter,
@@ -17,7 +32,7 @@ export function writeBody(
   limits: ResolvedFrameLimits,
 ): void {
   const topic = (value: string) =>
-    writer.prefixedBytes('uint8', encodeTopic(value, limits.maxTopicBytes))
+    writer.prefixedBytes('uint8', topicBytesOf(value, limits.maxTopicBytes))
   switch (frame.type) {
     case 'ihave':
       topic(frame.topic).uint16(frame.announcements.length)

@@ -10,7 +10,7 @@ import { DEFAULT_MAX_REJECTED_FRAMES } from './constants.js'
 import { FrameEncoder } from './frame-encoder.js'
 import { KeyExchange } from './key-exchange.js'
 import { MessageIngest, type IngestSink } from './message-ingest.js'
-import { step, type PlumtreeInput } from './plumtree.js'
+import { step, type EnvelopeSummary, type PlumtreeInput } from './plumtree.js'
 import {
   createPlumtreeState,
   nextWakeAt,
@@ -272,8 +272,15 @@ class DefaultPubsubNode implements PubsubNode {
     now: number,
   ): void {
     this.#ingest.remember(envelope)
-    const summary = {
-      ...envelope,
+    // Only the fields the tree needs, and a copy of the bytes: the envelope's other views
+    // (payloads, signature) point into the received frame, and the cache would keep it alive.
+    const { id, topic, origin, epoch, firstSequence } = envelope
+    const summary: EnvelopeSummary = {
+      id,
+      topic,
+      origin,
+      epoch,
+      firstSequence,
       lastSequence: lastSequence(envelope),
       bytes: envelope.bytes.slice(),
     }

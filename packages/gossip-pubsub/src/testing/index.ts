@@ -1,6 +1,7 @@
 /**
  * `@x0x/gossip-pubsub/testing`: an in-process broadcast simulation over pub/sub nodes (static
- * random overlay, virtual time, real signatures) and fast-check arbitraries of pub/sub frames.
+ * random overlay, virtual time, real signatures), Plumtree over the membership simulator for the
+ * large B3/B4 runs with a memoised verifier, and fast-check arbitraries of pub/sub frames.
  *
  * @packageDocumentation
  */
@@ -18,6 +19,11 @@ export {
   type OverlayBroadcast,
   type OverlayBroadcastInit,
 } from './overlay-broadcast.js'
+export {
+  createMemoisedVerifier,
+  type MemoisedVerifier,
+  type MemoisedVerifierInit,
+} from './memoised-verifier.js'
 export {
   createPubsubNetwork,
   type PubsubNetwork,
