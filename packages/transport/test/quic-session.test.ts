@@ -17,6 +17,7 @@ import {
   PQ_CLIENT_SIGNATURE_CONTEXT,
   PQ_SERVER_SIGNATURE_CONTEXT,
 } from '../src/quic/constants.js'
+import { EphemeralKemKeys } from '../src/quic/ephemeral-kem-keys.js'
 import { FrameOpener, FrameSealer } from '../src/quic/frame-codec.js'
 import {
   decodeAccept,
@@ -200,14 +201,52 @@ describe('post-quantum handshake over QUIC', () => {
     expect(server.getConnections()).toEqual([])
   })
 
-  it('announces peer:connect on the dialler only after the session is up both ways', async () => {
+  it('announces peer:connect on both ends, the server once FINISH confirmed the keys', async () => {
     const [client, server] = await Promise.all([startQuicTransport(), startQuicTransport()])
-    let serverConnectedFirst = false
-    client.addEventListener('peer:connect', () => {
-      serverConnectedFirst = server.getConnection(client.machineId) !== undefined
+    const serverConnects: string[] = []
+    server.addEventListener('peer:connect', (event) => {
+      serverConnects.push(event.detail.remoteMachineId)
     })
-    await client.dial(targetOf(server))
-    // The server announces after verifying FINISH, before it sends READY, which the client needs.
-    expect(serverConnectedFirst).toBe(true)
+    const connection = await client.dial(targetOf(server))
+    // The dialler is open after READY (one round trip); the server after FINISH, half a round
+    // trip later: the stream the dialler opens meanwhile is held, then delivered.
+    server.handle('direct', (stream) => {
+      void stream.read().then((frame) => stream.send(frame ?? new Uint8Array(0)))
+    })
+    const stream = await connection.openStream('direct')
+    await stream.send(Uint8Array.of(42))
+    expect(await stream.read()).toEqual(Uint8Array.of(42))
+    expect(serverConnects).toEqual([client.machineId])
+  })
+
+  it('a dialler that closes at once still lets the server announce, then disconnect', async () => {
+    const [client, server] = await Promise.all([startQuicTransport(), startQuicTransport()])
+    const events: string[] = []
+    server.addEventListener('peer:connect', () => events.push('connect'))
+    server.addEventListener('peer:disconnect', () => events.push('disconnect'))
+    const connection = await client.dial(targetOf(server))
+    // The close waits until the server acknowledged FINISH before CONNECTION_CLOSE goes out.
+    await connection.close()
+    await waitUntil(() => events.length === 2, 'the server reports connect and disconnect')
+    expect(events).toEqual(['connect', 'disconnect'])
+  })
+})
+
+describe('ephemeral KEM keys', () => {
+  it('hand each key pair out once and make the next one ahead', async () => {
+    const keys = new EphemeralKemKeys()
+    keys.prepare()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(keys.ready).toBe(true)
+    const first = keys.take()
+    expect(keys.ready).toBe(false)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(keys.ready).toBe(true)
+    const second = keys.take()
+    expect(second.publicKey).not.toEqual(first.publicKey)
+    keys.stop()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(keys.ready).toBe(false)
+    expect(keys.take().publicKey).toHaveLength(1184)
   })
 })

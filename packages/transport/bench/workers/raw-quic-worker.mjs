@@ -254,6 +254,7 @@ if (role === 'server') {
   })
   process.send({ port: server.port, certPem: id.certPem })
   process.on('message', async (m) => {
+    if (m === 'cpu') process.send({ cpu: process.cpuUsage() })
     if (m === 'exit') {
       await server.stop({ force: true }).catch(() => {})
       process.exit(0)
@@ -345,7 +346,17 @@ if (role === 'server') {
         await w.write(msg)
         await readN(r, 1024)
       }
+      // CPU time (user + system, µs) of both processes so far
+      const cpuMicros = async () => {
+        const server = await new Promise((res) => {
+          child.once('message', (m) => res(m.cpu))
+          child.send('cpu')
+        })
+        const client = process.cpuUsage()
+        return client.user + client.system + server.user + server.system
+      }
       let count = 0
+      const cpuBefore = await cpuMicros()
       const t0 = performance.now()
       const end = t0 + 3000
       while (performance.now() < end) {
@@ -353,7 +364,10 @@ if (role === 'server') {
         await readN(r, 1024)
         count++
       }
-      figures = { reqresp_1k_msgs_per_s: count / ((performance.now() - t0) / 1000) }
+      figures = {
+        reqresp_1k_msgs_per_s: count / ((performance.now() - t0) / 1000),
+        reqresp_1k_cpu_us_per_msg: ((await cpuMicros()) - cpuBefore) / count,
+      }
       await w.close()
     } else if (test === 'streams') {
       // rounds of 200 concurrent 5 KB upload streams (each answered with 8 bytes); at most 5 rounds or 20 s

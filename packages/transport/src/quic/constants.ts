@@ -13,25 +13,31 @@ export const MACHINE_BINDING_VERSION = 1
 export const CERT_BINDING_CONTEXT = 'x0x/transport/cert-binding/v1'
 
 /** Transcript prefix of the post-quantum handshake; also the root of its signature contexts. */
-export const PQ_HANDSHAKE_LABEL = 'x0x/transport/pq-handshake/v1'
+export const PQ_HANDSHAKE_LABEL = 'x0x/transport/pq-handshake/v2'
 
 /** Context of the server's transcript signature: distinct from the client's, so none reflects. */
 export const PQ_SERVER_SIGNATURE_CONTEXT = `${PQ_HANDSHAKE_LABEL}/server`
 
-/** Context of the client's transcript signature. */
+/** Context of the client's signature over its HELLO (and the transcript so far). */
 export const PQ_CLIENT_SIGNATURE_CONTEXT = `${PQ_HANDSHAKE_LABEL}/client`
 
 /** HKDF `info` of the session keys (RFC 5869 §3.2: binds the output to its use). */
 export const SESSION_KEY_INFO = 'x0x/transport/session/v1'
 
-/** Version of the post-quantum handshake; a peer speaking another is refused. */
-export const PQ_HANDSHAKE_VERSION = 1
+/**
+ * Version of the post-quantum handshake; a peer speaking another is refused. Version 2 signs
+ * HELLO, so the client is open after one round trip (version 1 took two).
+ */
+export const PQ_HANDSHAKE_VERSION = 2
 
 /** Size of each side's handshake nonce: 256 bits, so transcripts never repeat. */
 export const HANDSHAKE_NONCE_BYTES = 32
 
 /** Plaintext of the server's READY frame: key confirmation, the client opens it or fails. */
-export const READY_PLAINTEXT = 'x0x/transport/ready/v1'
+export const READY_PLAINTEXT = 'x0x/transport/ready/v2'
+
+/** Plaintext of the client's FINISH frame: key confirmation, the server opens it or fails. */
+export const FINISH_PLAINTEXT = 'x0x/transport/finish/v2'
 
 /** ALPN of our QUIC connections (RFC 9001 §8.1): both ends must offer it. */
 export const APPLICATION_PROTOCOL = 'x0x/1'

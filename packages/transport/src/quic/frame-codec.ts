@@ -14,7 +14,8 @@ const TAG_OPTIONS = { authTagLength: AEAD_TAG_BYTES }
 /**
  * The per-frame AEAD of one direction of one stream, on `node:crypto` directly: the key object
  * and the nonce buffer are made once (the generic `@x0x/pqc` seal imports the raw key and
- * allocates per call), and a frame is sealed straight into its wire buffer.
+ * allocates per call), and a frame is sealed straight into its wire buffer. Measured in B11: a
+ * raw key buffer here costs ~30% more CPU per 1 KiB request/response than the key object.
  */
 class FrameCipher {
   readonly #key: KeyObject

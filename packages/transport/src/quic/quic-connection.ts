@@ -18,9 +18,10 @@ import {
   CLOSE_CODE_NORMAL,
   CLOSE_CODE_PROTOCOL_ERROR,
   CLOSE_FLUSH_TIMEOUT_MS,
+  FINISH_POLL_MS,
 } from './constants.js'
 import type { Session } from './pq-session.js'
-import { cancelStream, disconnectReasonOf, peerCloseCode } from './quic-library.js'
+import { cancelStream, disconnectReasonOf, peerCloseCode, streamRetired } from './quic-library.js'
 import { StreamRouter } from './stream-router.js'
 
 /** What a connection needs from its transport. */
@@ -72,6 +73,7 @@ export class QuicConnectionImpl implements Connection {
   readonly #closed: Promise<void>
   #resolveClosed: () => void = () => undefined
   #router: StreamRouter | undefined
+  #session: Session | undefined
   #status: InternalStatus = 'handshaking'
   #reason: DisconnectReason | undefined
   #error: Error | undefined
@@ -124,6 +126,7 @@ export class QuicConnectionImpl implements Connection {
   open(session: Session): void {
     if (this.#status !== 'handshaking') return
     this.#status = 'open'
+    this.#session = session
     this.openedAt = this.#context.clock.now()
     this.#router = new StreamRouter(this, session, this.#context)
     for (const stream of this.#heldStreams.splice(0)) this.#router.accept(stream)
@@ -195,9 +198,28 @@ export class QuicConnectionImpl implements Connection {
       signal: finishing.signal,
     })
     await this.#router?.finishAll(deadline.signal)
+    await this.#handshakeDelivered(deadline.signal)
     // An abort, a protocol error or the peer's close stopped the connection meanwhile.
     if (this.#finishing !== finishing) return
     this.#stopNow(CLOSE_CODE_NORMAL)
+  }
+
+  /**
+   * A dialler is open before the server, which opens on our FINISH (transport.md §2): closing
+   * before the server acknowledged FINISH could leave it never announcing a connection that our
+   * `peer:connect` did. So a graceful close waits until QUIC has retired the handshake stream.
+   */
+  async #handshakeDelivered(signal: AbortSignal): Promise<void> {
+    const streamId = this.#session?.handshakeStreamId
+    if (this.direction !== 'outbound' || streamId === undefined) return
+    const { clock } = this.#context
+    try {
+      while (!streamRetired(this.quicConnection, streamId)) {
+        await clock.delay(FINISH_POLL_MS, { signal })
+      }
+    } catch {
+      // Cut short: the close goes ahead abruptly.
+    }
   }
 
   #shutDown(reason: DisconnectReason, error: Error | undefined, code: number): void {

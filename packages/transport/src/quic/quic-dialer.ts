@@ -109,12 +109,16 @@ export async function dialAddress(
   hooks.created(connection)
   try {
     if (signal.aborted) throw errorFromSignal(signal)
-    const session = await runClientSession(client.connection.newStream('bidi'), {
-      machineKey: endpoint.machineKey,
-      identities: transcriptIdentities(endpoint, connection, remote.certificateKey),
-      bounds: localBounds(endpoint.limits),
-      signal,
-    })
+    const session = await runClientSession(
+      client.connection.newStream('bidi'),
+      {
+        machineKey: endpoint.machineKey,
+        identities: transcriptIdentities(endpoint, connection, remote.certificateKey),
+        bounds: localBounds(endpoint.limits),
+        signal,
+      },
+      endpoint.kemKeys.take(),
+    )
     return { connection, session }
   } catch (error) {
     throw await failHandshake(connection, error, signal)

@@ -51,7 +51,6 @@ export class QuicFrameStream implements FrameStream {
   #writeState: WriteState = 'open'
   #readFailure: Error | undefined
   #writeFailure: Error | undefined
-  #sendTail: Promise<void> = Promise.resolve()
   #released = false
 
   constructor(setup: StreamSetup) {
@@ -90,12 +89,7 @@ export class QuicFrameStream implements FrameStream {
     // Sealed in acceptance order: that fixes the frame's sequence number and copies it.
     const wire = this.#setup.sealer.seal(frame)
     this.#pendingWrites++
-    this.#enqueueWrite(wire)
-      .catch(() => undefined)
-      .finally(() => {
-        this.#pendingWrites--
-        this.#senders.resolveNext(undefined)
-      })
+    this.#enqueueWrite(wire).then(this.#written, this.#written)
   }
 
   async read(options: AbortOptions = {}): Promise<Uint8Array | undefined> {
@@ -179,22 +173,27 @@ export class QuicFrameStream implements FrameStream {
     if (this.#writeState !== 'open') throw new StreamClosedError('the stream is closed for writing')
   }
 
-  /** Writes `wire` (or the end of the stream, for `undefined`) after every earlier write. */
+  /**
+   * Writes `wire` (or the end of the stream, for `undefined`) after every earlier write: the
+   * library's WritableStream queues writes in order, so no chain of our own is needed per frame.
+   */
   #enqueueWrite(wire: Uint8Array | undefined): Promise<void> {
-    const write = async (): Promise<void> => {
-      if (this.#writeState === 'failed') throw this.#writeFailure as Error
-      try {
-        if (wire === undefined) await this.#writer.close()
-        else await this.#writer.write(wire)
-      } catch (error) {
-        this.#failWrite(new StreamResetError('the stream failed while sending', { cause: error }))
-        this.#releaseIfDone()
-        throw this.#writeFailure as Error
-      }
-    }
-    const result = this.#sendTail.then(write)
-    this.#sendTail = result.catch(() => undefined)
-    return result
+    const failure = this.#writeFailure
+    if (this.#writeState === 'failed' && failure !== undefined) return Promise.reject(failure)
+    const written = wire === undefined ? this.#writer.close() : this.#writer.write(wire)
+    return written.then(undefined, this.#sendFailed)
+  }
+
+  /** A write QUIC took (or that failed): room for one more sender. */
+  readonly #written = (): void => {
+    this.#pendingWrites--
+    this.#senders.resolveNext(undefined)
+  }
+
+  readonly #sendFailed = (error: unknown): never => {
+    this.#failWrite(new StreamResetError('the stream failed while sending', { cause: error }))
+    this.#releaseIfDone()
+    throw this.#writeFailure as Error
   }
 
   /** Moves frames from QUIC into the queue while it has room. */

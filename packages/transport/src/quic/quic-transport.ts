@@ -31,6 +31,7 @@ import type {
 } from '../transport.js'
 import { createMachineCertificate, type MachineCertificate } from './certificate.js'
 import { CLOSE_CODE_DUPLICATE, CLOSE_CODE_REFUSED } from './constants.js'
+import { EphemeralKemKeys } from './ephemeral-kem-keys.js'
 import { acceptConnection } from './quic-acceptor.js'
 import type { ConnectionContext, QuicConnectionImpl } from './quic-connection.js'
 import type { DialedConnection } from './quic-dialer.js'
@@ -95,6 +96,7 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
   /** Every connection object not yet released: announced, or still in its handshake. */
   readonly #live = new Set<QuicConnectionImpl>()
   readonly #dialing: QuicDialing
+  readonly #kemKeys = new EphemeralKemKeys()
   #state: TransportState = 'created'
   #stopped: Promise<void> | undefined
   #endpoint: QuicEndpoint | undefined
@@ -147,6 +149,7 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
       )
       this.#endpoint = this.#createEndpoint(certificate, socket)
       await raceSignal(this.#startServer(certificate, socket), options.signal)
+      this.#kemKeys.prepare()
       this.#state = 'started'
     } catch (error) {
       this.#state = 'stopped'
@@ -223,6 +226,7 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
       libraryLogger: this.#libraryLogger,
       log: this.#log,
       context,
+      kemKeys: this.#kemKeys,
       nextConnectionId: () => `quic-${++this.#connectionCounter}`,
     }
   }
@@ -328,6 +332,7 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
       return
     }
     this.#state = 'stopping'
+    this.#kemKeys.stop()
     this.#shutdown.abort(new TransportStoppedError('the transport is stopping'))
     await Promise.all([...this.#live].map((connection) => connection.close()))
     const server = this.#server

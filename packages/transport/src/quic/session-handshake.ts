@@ -1,6 +1,6 @@
 // The post-quantum session handshake (transport.md §2): an ML-KEM-768 exchange (FIPS 203) on the
 // first client stream, authenticated by ML-DSA-65 signatures (FIPS 204) of both machine keys over
-// a transcript that also binds both TLS certificate keys.
+// a transcript that also binds both TLS certificate keys, and confirmed by a sealed frame each way.
 import { ByteReader, ByteWriter, concatBytes } from '@x0x/base'
 import {
   ML_DSA_65_SIGNATURE_BYTES,
@@ -19,13 +19,15 @@ import {
 
 const MESSAGE_HELLO = 1
 const MESSAGE_ACCEPT = 2
-const MESSAGE_FINISH = 3
 /** type, version, max frame bytes (u32), max streams per kind (u32). */
 const PREAMBLE_BYTES = 1 + 1 + 4 + 4
-export const HELLO_BYTES = PREAMBLE_BYTES + HANDSHAKE_NONCE_BYTES + ML_KEM_768_PUBLIC_KEY_BYTES
-export const ACCEPT_BYTES =
-  PREAMBLE_BYTES + HANDSHAKE_NONCE_BYTES + ML_KEM_768_CIPHERTEXT_BYTES + ML_DSA_65_SIGNATURE_BYTES
-export const FINISH_BYTES = 1 + ML_DSA_65_SIGNATURE_BYTES
+/** HELLO without its signature: the part the client signs. */
+export const HELLO_BODY_BYTES = PREAMBLE_BYTES + HANDSHAKE_NONCE_BYTES + ML_KEM_768_PUBLIC_KEY_BYTES
+export const HELLO_BYTES = HELLO_BODY_BYTES + ML_DSA_65_SIGNATURE_BYTES
+/** ACCEPT without its signature: the part the transcript covers. */
+export const ACCEPT_BODY_BYTES =
+  PREAMBLE_BYTES + HANDSHAKE_NONCE_BYTES + ML_KEM_768_CIPHERTEXT_BYTES
+export const ACCEPT_BYTES = ACCEPT_BODY_BYTES + ML_DSA_65_SIGNATURE_BYTES
 const SESSION_KEY_BYTES = 32
 
 /** The bounds each side announces: the other side sends within them. */
@@ -37,6 +39,7 @@ export interface PeerBounds {
 export interface HelloMessage extends PeerBounds {
   readonly nonce: Uint8Array
   readonly kemPublicKey: Uint8Array
+  readonly signature: Uint8Array
 }
 
 export interface AcceptMessage extends PeerBounds {
@@ -98,7 +101,8 @@ function decodeWith<Message>(
   }
 }
 
-export function encodeHello(message: HelloMessage): Uint8Array {
+/** HELLO without its signature: the part the client signs (`helloTranscript`). */
+export function encodeHelloBody(message: Omit<HelloMessage, 'signature'>): Uint8Array {
   const writer = new ByteWriter()
   writePreamble(writer, MESSAGE_HELLO, message)
   writer.bytes(message.nonce)
@@ -106,11 +110,13 @@ export function encodeHello(message: HelloMessage): Uint8Array {
   return writer.finish()
 }
 
-export function decodeHello(bytes: Uint8Array): HelloMessage {
+export function decodeHello(bytes: Uint8Array): HelloMessage & { readonly body: Uint8Array } {
   return decodeWith(bytes, HELLO_BYTES, 'HELLO', (reader) => ({
     ...readPreamble(reader, MESSAGE_HELLO, 'HELLO'),
     nonce: reader.bytes(HANDSHAKE_NONCE_BYTES),
     kemPublicKey: reader.bytes(ML_KEM_768_PUBLIC_KEY_BYTES),
+    signature: reader.bytes(ML_DSA_65_SIGNATURE_BYTES),
+    body: bytes.subarray(0, HELLO_BODY_BYTES),
   }))
 }
 
@@ -129,31 +135,11 @@ export function decodeAccept(bytes: Uint8Array): AcceptMessage & { readonly body
     nonce: reader.bytes(HANDSHAKE_NONCE_BYTES),
     ciphertext: reader.bytes(ML_KEM_768_CIPHERTEXT_BYTES),
     signature: reader.bytes(ML_DSA_65_SIGNATURE_BYTES),
-    body: bytes.subarray(0, ACCEPT_BYTES - ML_DSA_65_SIGNATURE_BYTES),
+    body: bytes.subarray(0, ACCEPT_BODY_BYTES),
   }))
 }
 
-export function encodeFinish(signature: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(MESSAGE_FINISH), signature)
-}
-
-export function decodeFinish(bytes: Uint8Array): Uint8Array {
-  return decodeWith(bytes, FINISH_BYTES, 'FINISH', (reader) => {
-    if (reader.uint8() !== MESSAGE_FINISH) throw new HandshakeError('expected FINISH')
-    return reader.bytes(ML_DSA_65_SIGNATURE_BYTES)
-  })
-}
-
-/**
- * `T = SHA-256(label ‖ client_cert_key ‖ server_cert_key ‖ client_machine_key ‖
- * server_machine_key ‖ HELLO ‖ ACCEPT-without-signature)`. Binding the TLS keys ties the session
- * to this TLS connection, so a man in the middle cannot splice two connections together.
- */
-export function handshakeTranscript(
-  identities: TranscriptIdentities,
-  hello: Uint8Array,
-  acceptBody: Uint8Array,
-): Uint8Array {
+function transcriptOf(identities: TranscriptIdentities, ...messages: Uint8Array[]): Uint8Array {
   return sha256(
     concatBytes(
       new TextEncoder().encode(PQ_HANDSHAKE_LABEL),
@@ -161,10 +147,36 @@ export function handshakeTranscript(
       identities.serverCertificateKey,
       identities.clientMachineKey,
       identities.serverMachineKey,
-      hello,
-      acceptBody,
+      ...messages,
     ),
   )
+}
+
+/**
+ * What the client signs: `SHA-256(label ‖ client_cert_key ‖ server_cert_key ‖
+ * client_machine_key ‖ server_machine_key ‖ HELLO-without-signature)`. It binds the client's
+ * ephemeral KEM key to its machine and to both TLS keys of this connection.
+ */
+export function helloTranscript(
+  identities: TranscriptIdentities,
+  helloBody: Uint8Array,
+): Uint8Array {
+  return transcriptOf(identities, helloBody)
+}
+
+/**
+ * `T = SHA-256(label ‖ client_cert_key ‖ server_cert_key ‖ client_machine_key ‖
+ * server_machine_key ‖ HELLO ‖ ACCEPT-without-signature)`, HELLO with its signature. Binding the
+ * TLS keys ties the session to this TLS connection, so a man in the middle cannot splice two
+ * connections together. The server signs it; both sides salt the session keys with it, so the
+ * key confirmations (READY, FINISH) prove agreement on all of it.
+ */
+export function handshakeTranscript(
+  identities: TranscriptIdentities,
+  hello: Uint8Array,
+  acceptBody: Uint8Array,
+): Uint8Array {
+  return transcriptOf(identities, hello, acceptBody)
 }
 
 /** HKDF-SHA256 (RFC 5869) from the KEM secret, salted with the transcript, split per direction. */
