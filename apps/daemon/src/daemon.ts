@@ -184,6 +184,7 @@ function nodeAgentInit(config: DaemonConfig) {
     mdns: config.mdnsEnabled,
     heartbeatIntervalMs: config.heartbeatIntervalSecs * 1000,
     identityTtlMs: config.identityTtlSecs * 1000,
+    userKeyPath: config.userKeyPath,
     membership: {
       activeViewSize: config.gossip.activeViewSize,
       passiveViewSize: config.gossip.passiveViewSize,

@@ -4,7 +4,13 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { silentLogger, type ComponentLogger } from '@x0x/base'
-import { createPqcBackend, loadOrCreateIdentity, type Identity } from '@x0x/pqc'
+import {
+  createPqcBackend,
+  loadOrCreateIdentity,
+  loadUserKeyFile,
+  withUserKey,
+  type Identity,
+} from '@x0x/pqc'
 import { createPeerCache, createQuicTransport, type PeerCache } from '@x0x/transport'
 import { createAgent, type Agent } from './agent.js'
 import type { AgentInit } from './agent-types.js'
@@ -27,6 +33,8 @@ export interface NodeAgentInit extends AgentInit {
   listen?: { host: string; port: number }
   /** Discovery cache TTL. Default: 900,000 ms (x0x `identity_ttl_secs`). */
   identityTtlMs?: number
+  /** A user key file outside the identity dir (x0x `user_key_path`); replaces `user.key`. */
+  userKeyPath?: string | undefined
 }
 
 /** An agent plus what it was opened from; `close()` stops it and closes the database. */
@@ -49,7 +57,11 @@ export async function openNodeAgent(
   logger: ComponentLogger = silentLogger,
 ): Promise<NodeAgent> {
   const backend = createPqcBackend('native')
-  const identity = await loadOrCreateIdentity({ directory: init.identityDir, backend })
+  const stored = await loadOrCreateIdentity({ directory: init.identityDir, backend })
+  const identity =
+    init.userKeyPath === undefined
+      ? stored
+      : withUserKey(stored, await loadUserKeyFile(init.userKeyPath, { backend }))
   await mkdir(init.dataDir, { recursive: true, mode: 0o700 })
   const database = openDatabase(join(init.dataDir, DATABASE_FILE_NAME))
   try {

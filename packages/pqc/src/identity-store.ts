@@ -77,7 +77,13 @@ async function loadKey<KeyPair extends AnyKeyPair>(
   directory: string,
   codec: KeyPairCodec<KeyPair>,
 ): Promise<KeyPair | undefined> {
-  const path = join(directory, IDENTITY_FILE_NAMES[codec.role])
+  return loadKeyAt(join(directory, IDENTITY_FILE_NAMES[codec.role]), codec)
+}
+
+async function loadKeyAt<KeyPair extends AnyKeyPair>(
+  path: string,
+  codec: KeyPairCodec<KeyPair>,
+): Promise<KeyPair | undefined> {
   const bytes = await readKeyFileBytes(path)
   if (bytes === undefined) return undefined
   try {
@@ -208,6 +214,31 @@ export async function saveUserKey(
     }
   }
   return userIdFromPublicKey(keyPair.publicKey)
+}
+
+/**
+ * Loads a user key file kept outside the identity directory (x0x's `user_key_path`).
+ *
+ * @throws KeyFileNotFoundError when there is no file at `path`; KeyFileCorruptError,
+ *   UnsupportedKeyFileVersionError, KeyFileAccessError as `loadOrCreateIdentity`.
+ */
+export async function loadUserKeyFile(
+  path: string,
+  options: { readonly backend?: PqcBackend } = {},
+): Promise<MlDsa65KeyPair> {
+  const keyPair = await loadKeyAt(
+    path,
+    signingCodec('user', options.backend ?? defaultPqcBackend()),
+  )
+  if (keyPair === undefined) {
+    throw new KeyFileNotFoundError(`no ${describeKeyFileRole('user')} at ${path}`, { path })
+  }
+  return keyPair
+}
+
+/** The identity with `user` as its user key (replacing any user key it had). */
+export function withUserKey(identity: Identity, user: MlDsa65KeyPair): Identity {
+  return { ...identity, user, userId: userIdFromPublicKey(user.publicKey) }
 }
 
 /** A fresh identity held only in memory (tests, demos): machine, agent and agent KEM keys. */

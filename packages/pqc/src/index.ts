@@ -80,7 +80,9 @@ export {
   createEphemeralIdentity,
   loadIdentity,
   loadOrCreateIdentity,
+  loadUserKeyFile,
   saveUserKey,
+  withUserKey,
 } from './identity-store.js'
 
 export type {

@@ -6,7 +6,9 @@ import {
   createEphemeralIdentity,
   loadIdentity,
   loadOrCreateIdentity,
+  loadUserKeyFile,
   saveUserKey,
+  withUserKey,
 } from '../src/identity-store.js'
 import { native, noble } from './fixtures.js'
 
@@ -182,6 +184,29 @@ describe('saveUserKey', () => {
     await expect(
       saveUserKey({ directory, keyPair: native.generateMlDsa65KeyPair() }),
     ).rejects.toMatchObject({ name: 'KeyFileExistsError' })
+  })
+})
+
+describe('loadUserKeyFile', () => {
+  it('loads a user key kept outside the identity directory and attaches it', async () => {
+    const elsewhere = join(root, 'elsewhere')
+    const user = native.generateMlDsa65KeyPair()
+    const userId = await saveUserKey({ directory: elsewhere, keyPair: user, backend: native })
+    const loaded = await loadUserKeyFile(join(elsewhere, 'user.key'), { backend: native })
+    expect(loaded.publicKey).toEqual(user.publicKey)
+    const identity = withUserKey(await loadOrCreateIdentity({ directory, backend: native }), loaded)
+    expect(identity.userId).toBe(userId)
+  })
+
+  it('is a typed error when the file is missing or damaged', async () => {
+    await expect(loadUserKeyFile(join(root, 'none.key'))).rejects.toMatchObject({
+      name: 'KeyFileNotFoundError',
+    })
+    const elsewhere = join(root, 'elsewhere')
+    await saveUserKey({ directory: elsewhere, keyPair: native.generateMlDsa65KeyPair() })
+    const path = join(elsewhere, 'user.key')
+    await writeFile(path, flip(new Uint8Array(await readFile(path)), 40))
+    await expect(loadUserKeyFile(path)).rejects.toMatchObject({ name: 'KeyFileCorruptError' })
   })
 })
 

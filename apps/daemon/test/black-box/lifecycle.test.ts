@@ -1,7 +1,9 @@
 // One daemon's life: identity and state survive a restart and a kill -9; SIGTERM and
 // POST /shutdown stop it cleanly and remove api.port; the token file is private.
-import { access, stat } from 'node:fs/promises'
+import { access, mkdtemp, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { generateMlDsa65KeyPair, saveUserKey } from '@x0x/pqc'
 import { afterEach, describe, expect, it } from 'vitest'
 import { poll, removeDaemons, startDaemon, type DaemonProcess } from './daemon-process.js'
 
@@ -54,6 +56,27 @@ describe('x0xd lifecycle', () => {
       [other, 'trusted'],
     ])
     expect((await stat(join(third.dataDir, 'api-token'))).mode & 0o777).toBe(0o600)
+  })
+
+  it('uses the user key of user_key_path and announces it only with consent', async () => {
+    const keys = await mkdtemp(join(tmpdir(), 'x0x-user-key-'))
+    try {
+      const userId = await saveUserKey({ directory: keys, keyPair: generateMlDsa65KeyPair() })
+      const daemon = await startDaemon({
+        extraConfig: `user_key_path = ${JSON.stringify(join(keys, 'user.key'))}`,
+      })
+      started.push(daemon)
+      expect(await daemon.json('/agent/user-id')).toEqual({ ok: true, user_id: userId })
+      const refused = await daemon.api('/announce', jsonPost({ include_user_identity: true }))
+      expect(refused.status).toBe(400)
+      const announced = await daemon.api(
+        '/announce',
+        jsonPost({ include_user_identity: true, human_consent: true }),
+      )
+      expect(await announced.json()).toEqual({ ok: true, include_user_identity: true })
+    } finally {
+      await rm(keys, { recursive: true, force: true })
+    }
   })
 
   it('stops on POST /shutdown and removes api.port', async () => {
