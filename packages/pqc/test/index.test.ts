@@ -73,6 +73,7 @@ describe('@x0x/pqc public face', () => {
         'issueAgentCertificate',
         'loadIdentity',
         'loadOrCreateIdentity',
+        'loadUserKeyFile',
         'machineIdFromBytes',
         'machineIdFromPublicKey',
         'mlDsa65KeyPairFromSeed',
@@ -93,6 +94,7 @@ describe('@x0x/pqc public face', () => {
         'userIdFromPublicKey',
         'verifyAgentCertificate',
         'verifyMlDsa65',
+        'withUserKey',
       ].sort(),
     )
   })
