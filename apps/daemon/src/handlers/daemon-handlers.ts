@@ -10,12 +10,13 @@ import { networkHandlers } from './network-handlers.js'
 import { PeerEventLog } from './peer-events.js'
 import { RestSubscriptions } from './rest-subscriptions.js'
 import type { SseHandler, WebSocketHandler } from '../http/route-handlers.js'
+import { DEFAULT_SSE_QUEUE_CAPACITY } from '../http/sse-stream.js'
 import { sseHandlers, webSocketHandlers, type SessionInfo } from './stream-handlers.js'
 import { systemIdentityHandlers } from './system-identity-handlers.js'
 import { TopicHub } from './topic-hub.js'
 
-/** Queue bound of each `/direct/events` client and `/ws/direct` session. */
-export const DIRECT_EVENT_QUEUE_CAPACITY = 1_024
+/** Queue bound of each `/direct/events` client (the HTTP layer's SSE queue). */
+export const DIRECT_EVENT_QUEUE_CAPACITY = DEFAULT_SSE_QUEUE_CAPACITY
 
 export interface DaemonHandlers {
   readonly json: HandlerTable
