@@ -319,8 +319,7 @@ class AgentImpl extends TypedEventTarget<AgentEvents> implements Agent {
   }
 
   trustLevelOf(agentId: AgentId): TrustLevel | null {
-    if (this.contacts.isRevoked(agentId)) return 'blocked'
-    return this.contacts.get(agentId)?.trustLevel ?? null
+    return this.contacts.trustLevelOf(agentId)
   }
 
   gossipStats(): PubsubStats {

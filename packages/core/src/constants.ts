@@ -37,6 +37,18 @@ export const DEFAULT_IDENTITY_TTL_MS = 900_000
 /** Quickest re-announce after a new neighbour or a query, so joins cannot cause a storm. */
 export const MIN_REANNOUNCE_INTERVAL_MS = 5_000
 
+/**
+ * Announcements of one agent a receiver processes: a bucket of `ANNOUNCEMENT_BURST` refilled one
+ * every `ANNOUNCEMENT_REFILL_MS`. Each costs a second ML-DSA-65 verification (the machine's), so
+ * a flooding agent is throttled before it; honest agents re-announce at most every
+ * `MIN_REANNOUNCE_INTERVAL_MS` plus the odd explicit `announce`, well inside the bucket.
+ */
+export const ANNOUNCEMENT_BURST = 4
+export const ANNOUNCEMENT_REFILL_MS = 2_000
+
+/** Agents whose announcement bucket is remembered (LRU; a forgotten agent starts full). */
+export const MAX_ANNOUNCEMENT_THROTTLE_ENTRIES = 4_096
+
 /** How long `sendDirect` waits for the recipient's acknowledgement. */
 export const DEFAULT_DIRECT_ACK_TIMEOUT_MS = 10_000
 

@@ -1,6 +1,8 @@
 // The contact book (API.md §1.8): contacts, their machines, trust and revocations, in the core
 // database. Every mutating call is one synchronous SQLite transaction, committed before it
-// returns, so whatever a call acknowledged survives a kill -9 (see store/database.ts).
+// returns, so whatever a call acknowledged survives a kill -9 (see store/database.ts). Trust
+// levels and revocations are mirrored in memory (both are bounded by the book's limits) and kept
+// in step after every committed mutation, so the per-message lookup `trustLevelOf` costs no query.
 import { systemClock, type Clock } from '@x0x/base'
 import { parseAgentId, parseMachineId, type AgentId, type MachineId } from '@x0x/pqc'
 import type { TrustDecision } from '../direct/direct-types.js'
@@ -53,6 +55,10 @@ class SqliteContactBook implements ContactBook {
   readonly #maxContacts: number
   readonly #maxMachines: number
   readonly #maxRevocations: number
+  /** Committed trust level of every contact (at most `maxContacts`). */
+  readonly #trust = new Map<AgentId, TrustLevel>()
+  /** Every revoked agent (at most `maxRevocations`). */
+  readonly #revoked = new Set<AgentId>()
 
   constructor(database: CoreDatabase, options: ContactBookOptions) {
     this.#database = database
@@ -60,6 +66,8 @@ class SqliteContactBook implements ContactBook {
     this.#maxContacts = options.maxContacts ?? DEFAULT_MAX_CONTACTS
     this.#maxMachines = options.maxMachinesPerContact ?? DEFAULT_MAX_MACHINES_PER_CONTACT
     this.#maxRevocations = options.maxRevocations ?? DEFAULT_MAX_REVOCATIONS
+    for (const contact of this.list()) this.#trust.set(contact.agentId, contact.trustLevel)
+    for (const revocation of this.revocations()) this.#revoked.add(revocation.agentId)
   }
 
   get size(): number {
@@ -77,16 +85,22 @@ class SqliteContactBook implements ContactBook {
 
   add(agentId: AgentId, options: AddContactOptions = {}): Contact {
     parseAgentId(agentId)
-    return this.#database.transaction(() => {
-      const contact = this.#applyTrust(agentId, options.trustLevel ?? 'known')
-      if (options.label === undefined || options.label === contact.label) return contact
-      return this.#write({ ...contact, label: options.label })
-    })
+    return this.#mirrored(
+      agentId,
+      this.#database.transaction(() => {
+        const contact = this.#applyTrust(agentId, options.trustLevel ?? 'known')
+        if (options.label === undefined || options.label === contact.label) return contact
+        return this.#write({ ...contact, label: options.label })
+      }),
+    )
   }
 
   setTrust(agentId: AgentId, level: TrustLevel): Contact {
     parseAgentId(agentId)
-    return this.#database.transaction(() => this.#applyTrust(agentId, level))
+    return this.#mirrored(
+      agentId,
+      this.#database.transaction(() => this.#applyTrust(agentId, level)),
+    )
   }
 
   update(
@@ -94,19 +108,24 @@ class SqliteContactBook implements ContactBook {
     changes: { trustLevel?: TrustLevel; identityType?: IdentityType },
   ): Contact | undefined {
     parseAgentId(agentId)
-    return this.#database.transaction(() => {
-      const contact =
-        changes.trustLevel === undefined
-          ? this.get(agentId)
-          : this.#applyTrust(agentId, changes.trustLevel)
-      if (contact === undefined || changes.identityType === undefined) return contact
-      return this.#write({ ...contact, identityType: changes.identityType })
-    })
+    return this.#mirrored(
+      agentId,
+      this.#database.transaction(() => {
+        const contact =
+          changes.trustLevel === undefined
+            ? this.get(agentId)
+            : this.#applyTrust(agentId, changes.trustLevel)
+        if (contact === undefined || changes.identityType === undefined) return contact
+        return this.#write({ ...contact, identityType: changes.identityType })
+      }),
+    )
   }
 
   remove(agentId: AgentId): boolean {
     // Machines go with the contact (ON DELETE CASCADE); revocations deliberately stay.
-    return this.#database.statement(sql.DELETE_CONTACT).run(agentId).changes > 0
+    const removed = this.#database.statement(sql.DELETE_CONTACT).run(agentId).changes > 0
+    this.#trust.delete(agentId)
+    return removed
   }
 
   revoke(agentId: AgentId, reason: string, revokerId: AgentId | null = null): Revocation {
@@ -125,6 +144,8 @@ class SqliteContactBook implements ContactBook {
         .run(agentId, reason, revocation.timestamp, revokerId)
       this.#database.statement(sql.UPDATE_CONTACT_TRUST).run('blocked', agentId)
     })
+    this.#revoked.add(agentId)
+    if (this.#trust.has(agentId)) this.#trust.set(agentId, 'blocked')
     return revocation
   }
 
@@ -133,7 +154,12 @@ class SqliteContactBook implements ContactBook {
   }
 
   isRevoked(agentId: AgentId): boolean {
-    return this.#database.statement(sql.SELECT_REVOKED).get(agentId) !== undefined
+    return this.#revoked.has(agentId)
+  }
+
+  trustLevelOf(agentId: AgentId): TrustLevel | null {
+    if (this.#revoked.has(agentId)) return 'blocked'
+    return this.#trust.get(agentId) ?? null
   }
 
   touch(agentId: AgentId, seenAt = this.#nowSeconds()): boolean {
@@ -151,7 +177,7 @@ class SqliteContactBook implements ContactBook {
   ): { machine: ContactMachine; created: boolean } {
     parseAgentId(agentId)
     parseMachineId(machineId)
-    return this.#database.transaction(() => {
+    const result = this.#database.transaction(() => {
       if (this.get(agentId) === undefined) this.#applyTrust(agentId, 'unknown')
       const existing = this.#machine(agentId, machineId)
       if (existing === undefined) {
@@ -179,6 +205,8 @@ class SqliteContactBook implements ContactBook {
         .run(machine.label, machine.pinned ? 1 : 0, agentId, machineId)
       return { machine, created: false }
     })
+    if (!this.#trust.has(agentId)) this.#mirrored(agentId, this.get(agentId))
+    return result
   }
 
   removeMachine(agentId: AgentId, machineId: MachineId): boolean {
@@ -215,6 +243,13 @@ class SqliteContactBook implements ContactBook {
       },
       machineId,
     )
+  }
+
+  /** Records the committed trust level of `contact` (returned unchanged) in the mirror. */
+  #mirrored<T extends Contact | undefined>(agentId: AgentId, contact: T): T {
+    if (contact === undefined) this.#trust.delete(agentId)
+    else this.#trust.set(agentId, contact.trustLevel)
+    return contact
   }
 
   /** The trust setter shared by add, setTrust and update; call inside a transaction. */

@@ -42,7 +42,6 @@ export const TOUCH_MACHINE = `UPDATE contact_machines SET last_seen = max(last_s
 export const DELETE_MACHINE = 'DELETE FROM contact_machines WHERE agent_id = ? AND machine_id = ?'
 
 export const SELECT_REVOCATIONS = 'SELECT * FROM revocations ORDER BY timestamp, agent_id'
-export const SELECT_REVOKED = 'SELECT 1 AS revoked FROM revocations WHERE agent_id = ?'
 export const COUNT_REVOCATIONS = 'SELECT count(*) AS count FROM revocations'
 // A second revocation of the same agent replaces the reason: the latest statement stands.
 export const UPSERT_REVOCATION = `INSERT INTO revocations (agent_id, reason, timestamp, revoker_id)

@@ -156,6 +156,11 @@ export interface ContactBook {
   /** Every revocation, oldest first (x0x returns all, whatever agent was asked about). */
   revocations(): Revocation[]
   isRevoked(agentId: AgentId): boolean
+  /**
+   * The sender's local trust level for per-message filtering: `blocked` for a revoked agent,
+   * null for an agent that is not a contact. Answered from memory, without a query.
+   */
+  trustLevelOf(agentId: AgentId): TrustLevel | null
   /** Records that the contact was seen at `seenAt` (Unix seconds); false when not a contact. */
   touch(agentId: AgentId, seenAt?: number): boolean
   /** The contact's machines, first seen first; empty when not a contact. */

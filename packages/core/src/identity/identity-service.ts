@@ -5,6 +5,7 @@
 // and waits, bounded, for the named agent's answer.
 import { networkInterfaces } from 'node:os'
 import {
+  LruCache,
   TypedEventTarget,
   once,
   timeoutSignal,
@@ -27,6 +28,9 @@ import {
   IDENTITY_ANNOUNCE_TOPIC,
   IDENTITY_QUERY_TOPIC,
   MAX_ANNOUNCED_ADDRESSES,
+  ANNOUNCEMENT_BURST,
+  ANNOUNCEMENT_REFILL_MS,
+  MAX_ANNOUNCEMENT_THROTTLE_ENTRIES,
   MIN_REANNOUNCE_INTERVAL_MS,
 } from '../constants.js'
 import type { DiscoveredAgentRecord, DiscoveryCache } from '../discovery/discovery-cache.js'
@@ -83,7 +87,13 @@ export class IdentityService extends TypedEventTarget<IdentityServiceEvents> {
   #lastAnnouncedAt = Number.NEGATIVE_INFINITY
   #heartbeat: TimerHandle | undefined
   #stopped = false
+  /** Each agent's announcement bucket: tokens left at a time (local clock). */
+  readonly #buckets = new LruCache<AgentId, { tokens: number; at: number }>({
+    capacity: MAX_ANNOUNCEMENT_THROTTLE_ENTRIES,
+  })
   invalidAnnouncements = 0
+  /** Announcements dropped unverified: the agent announced again too soon. */
+  throttledAnnouncements = 0
 
   constructor(init: IdentityServiceInit, components: IdentityServiceComponents) {
     super()
@@ -213,15 +223,20 @@ export class IdentityService extends TypedEventTarget<IdentityServiceEvents> {
   #receiveAnnouncement(origin: AgentId, payload: Uint8Array): void {
     const { backend, clock, discovery, identity } = this.#components
     if (origin === identity.agentId) return
+    const now = clock.now()
+    if (!this.#takeToken(origin, now)) {
+      this.throttledAnnouncements++
+      return
+    }
     let announcement
     try {
-      announcement = decodeAnnouncement(payload, origin, backend, clock.now())
+      announcement = decodeAnnouncement(payload, origin, backend, now)
     } catch (error) {
       this.invalidAnnouncements++
       this.#components.log('dropped an announcement: %s', String(error))
       return
     }
-    const nowSeconds = Math.floor(clock.now() / 1000)
+    const nowSeconds = Math.floor(now / 1000)
     const record: DiscoveredAgentRecord = {
       agentId: announcement.agentId,
       machineId: announcement.machineId,
@@ -234,6 +249,19 @@ export class IdentityService extends TypedEventTarget<IdentityServiceEvents> {
     }
     discovery.upsertAgent(record)
     this.safeDispatchEvent('agent:discovered', record)
+  }
+
+  /** Takes one token of `origin`'s bucket; false when it is empty. */
+  #takeToken(origin: AgentId, now: number): boolean {
+    const bucket = this.#buckets.get(origin) ?? { tokens: ANNOUNCEMENT_BURST, at: now }
+    const refilled = (now - bucket.at) / ANNOUNCEMENT_REFILL_MS
+    const tokens = Math.min(ANNOUNCEMENT_BURST, bucket.tokens + Math.max(0, refilled))
+    if (tokens < 1) {
+      this.#buckets.set(origin, { tokens, at: now })
+      return false
+    }
+    this.#buckets.set(origin, { tokens: tokens - 1, at: now })
+    return true
   }
 
   #receiveQuery(payload: Uint8Array): void {

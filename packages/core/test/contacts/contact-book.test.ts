@@ -1,7 +1,12 @@
 import { VirtualClock } from '@x0x/base'
 import type { AgentId, MachineId } from '@x0x/pqc'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createContactBook, type ContactBookOptions } from '../../src/contacts/contact-book.js'
+import {
+  createContactBook,
+  type ContactBook,
+  type ContactBookOptions,
+} from '../../src/contacts/contact-book.js'
 import { parseIdentityType, parseTrustLevel } from '../../src/contacts/contact-types.js'
 import { openMemoryDatabase } from '../../src/store/database.js'
 import { testAgentId, testMachineId } from '../store/temporary-directory.js'
@@ -320,5 +325,54 @@ describe('ContactBook machines', () => {
       lastSeen: START_S + 7,
     })
     expect(contacts.get(alice)?.lastSeen).toBe(START_S + 7)
+  })
+})
+
+describe('trustLevelOf', () => {
+  const agents = [alice, bob, testAgentId(0xca1)]
+  const levels = ['blocked', 'unknown', 'known', 'trusted'] as const
+  const agent = fc.constantFrom(...agents)
+  const operation = fc.oneof(
+    fc.record({ kind: fc.constant('add' as const), agent, level: fc.constantFrom(...levels) }),
+    fc.record({ kind: fc.constant('set' as const), agent, level: fc.constantFrom(...levels) }),
+    fc.record({ kind: fc.constant('update' as const), agent, level: fc.constantFrom(...levels) }),
+    fc.record({ kind: fc.constant('remove' as const), agent }),
+    fc.record({ kind: fc.constant('revoke' as const), agent }),
+    fc.record({ kind: fc.constant('machine' as const), agent }),
+  )
+
+  /** What the database itself says: a revoked agent is blocked, a stranger null. */
+  function truth(contacts: ContactBook, agentId: AgentId) {
+    if (contacts.revocations().some((revocation) => revocation.agentId === agentId)) {
+      return 'blocked'
+    }
+    return contacts.get(agentId)?.trustLevel ?? null
+  }
+
+  it('answers from memory in step with every committed mutation, failed ones included', () => {
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 30 }), (operations) => {
+        const { contacts } = book({ maxContacts: 2, maxRevocations: 1, maxMachinesPerContact: 1 })
+        for (const op of operations) {
+          try {
+            if (op.kind === 'add') contacts.add(op.agent, { trustLevel: op.level })
+            if (op.kind === 'set') contacts.setTrust(op.agent, op.level)
+            if (op.kind === 'update') contacts.update(op.agent, { trustLevel: op.level })
+            if (op.kind === 'remove') contacts.remove(op.agent)
+            if (op.kind === 'revoke') contacts.revoke(op.agent, 'test')
+            if (op.kind === 'machine') contacts.addMachine(op.agent, testMachineId(op.kind.length))
+          } catch (error) {
+            // The limits above make some mutations fail; they must leave the mirror unchanged.
+            expect((error as Error).name).toMatch(/^(ContactLimitError|RevocationLimitError)$/)
+          }
+          for (const agentId of agents) {
+            expect(contacts.trustLevelOf(agentId)).toBe(truth(contacts, agentId))
+            const revoked = contacts.revocations().some((entry) => entry.agentId === agentId)
+            expect(contacts.isRevoked(agentId)).toBe(revoked)
+          }
+        }
+      }),
+      { numRuns: 200 },
+    )
   })
 })
