@@ -12,8 +12,16 @@
 // Each figure is the median over seeds (default 1,2,3; from 10,000 nodes `--large-seeds`, default
 // 1). Writes bench/results/broadcast-sim.json.
 //
+// `--interest f` (interest-scoped trees) subscribes only a seeded fraction f of the nodes and
+// runs the one-sender and random-senders series (any node may send, subscribed or not): delivery
+// to subscribers, RMR among subscribers (MESSAGE frames they received ÷ their deliveries − 1),
+// LDH, and MESSAGE frames per broadcast received per interested and per uninterested node
+// (`interested` = subscribers plus the series' senders: only a steady publisher joins the tree,
+// a one-off sender pushes forward-only towards it, docs/protocols/pubsub.md).
+// Writes bench/results/broadcast-sim-interest.json.
+//
 //   node packages/gossip-pubsub/bench/broadcast-sim.ts [--sizes 100,1000,10000] [--seeds 1,2,3]
-//     [--large-seeds 1] [--verification memoised|per-node]
+//     [--large-seeds 1] [--verification memoised|per-node] [--interest 0.1]
 //
 // Runs the built package (`pnpm build` first). Real ML-DSA-65 signatures, one key per node,
 // signed once per broadcast. Verification is memoised by default: every node verifies the same
@@ -22,6 +30,7 @@
 // verification). `--verification per-node` verifies at every node (≈ 4 s of CPU per broadcast
 // at 10,000 nodes here).
 import { parseArgs } from 'node:util'
+import { createRandom } from '@x0x/base'
 import { createPqcBackend } from '@x0x/pqc'
 import {
   createMemoisedVerifier,
@@ -42,8 +51,10 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '1,2,3' },
     'large-seeds': { type: 'string', default: '1' },
     verification: { type: 'string', default: 'memoised' },
+    interest: { type: 'string' },
   },
 })
+const interest = values.interest === undefined ? undefined : Number(values.interest)
 const sizes = values.sizes.split(',').map(Number)
 const smallSeeds = values.seeds.split(',').map(Number)
 const largeSeeds = values['large-seeds'].split(',').map(Number)
@@ -63,6 +74,106 @@ interface Series {
   /** The median over broadcasts of each broadcast's last delivery hop. */
   ldhMedian: number
   sendsPerNode: number
+}
+
+/** The fraction `interest` of nodes, seeded by `seed`, that subscribe. */
+function subscriberSet(size: number, seed: number, fraction: number): Set<number> {
+  const random = createRandom(seed).derive('interest')
+  const chosen = new Set<number>()
+  for (let index = 0; index < size; index++) if (random.float() < fraction) chosen.add(index)
+  return chosen
+}
+
+interface InterestSeries {
+  delivery: number
+  rmr: number
+  ldh: number
+  interestedFrames: number
+  uninterestedFrames: number
+}
+
+function interestSeries(
+  overlay: OverlayBroadcast,
+  subscribers: ReadonlySet<number>,
+  pick: () => number,
+): InterestSeries {
+  overlay.resetCounters()
+  const origins: number[] = []
+  const ids = []
+  for (let index = 0; index < BROADCASTS; index++) {
+    const sender = pick()
+    origins.push(sender)
+    ids.push(overlay.publish(sender, payload))
+    overlay.run(SPACING_MS)
+  }
+  overlay.run(5_000)
+  let delivered = 0
+  let expected = 0
+  const ldhs: number[] = []
+  ids.forEach((id, index) => {
+    const figures = overlay.delivery(id)
+    delivered += figures.delivered
+    ldhs.push(figures.lastDeliveryHops)
+    expected += subscribers.size - (subscribers.has(origins[index] ?? -1) ? 1 : 0)
+  })
+  const senders = new Set(origins)
+  const frames = overlay.counters.messageFramesByNode
+  const size = overlay.simulation.nodes.length
+  let subscriberFrames = 0
+  let interested = 0
+  let interestedFrames = 0
+  for (let index = 0; index < size; index++) {
+    if (subscribers.has(index)) subscriberFrames += frames[index] ?? 0
+    if (subscribers.has(index) || senders.has(index)) {
+      interested++
+      interestedFrames += frames[index] ?? 0
+    }
+  }
+  const total = frames.reduce((sum, count) => sum + count, 0)
+  return {
+    delivery: delivered / Math.max(1, expected),
+    rmr: subscriberFrames / Math.max(1, delivered) - 1,
+    ldh: Math.max(...ldhs),
+    interestedFrames: interestedFrames / interested / BROADCASTS,
+    uninterestedFrames: (total - interestedFrames) / (size - interested) / BROADCASTS,
+  }
+}
+
+function runInterest(
+  size: number,
+  seed: number,
+  fraction: number,
+  figures: Record<string, number>,
+  recorded: () => void,
+): void {
+  const started = performance.now()
+  const subscribers = subscriberSet(size, seed, fraction)
+  const overlay = createOverlayBroadcast({
+    backend,
+    simulation: { seed },
+    subscribed: (index) => subscribers.has(index),
+  })
+  overlay.addNodes(size, JOIN_INTERVAL_MS)
+  overlay.run(SETTLE_MS)
+  figures.subscribers = subscribers.size
+  const random = overlay.simulation.random.derive('senders')
+  const plan = [
+    ['one_sender', () => 0],
+    ['random_senders', () => random.int(size)],
+  ] as const
+  for (const [name, pick] of plan) {
+    const result = interestSeries(overlay, subscribers, pick)
+    figures[`${name}_delivery_ratio`] = result.delivery
+    figures[`${name}_rmr`] = result.rmr
+    figures[`${name}_ldh`] = result.ldh
+    figures[`${name}_frames_per_interested_node`] = result.interestedFrames
+    figures[`${name}_frames_per_uninterested_node`] = result.uninterestedFrames
+    figures.wall_s = (performance.now() - started) / 1000
+    console.error(
+      `  n=${size} seed ${seed} interest ${fraction} ${name}: ${round(figures.wall_s, 1)} s`,
+    )
+    recorded()
+  }
 }
 
 function series(
@@ -160,8 +271,9 @@ function record(size: number, runs: readonly Record<string, number>[]): void {
     figures[`n${size}_${key}`] = round(median(values), digitsOf(key))
   }
   writeBenchResult(
-    'broadcast-sim',
+    interest === undefined ? 'broadcast-sim' : 'broadcast-sim-interest',
     {
+      ...(interest === undefined ? {} : { interest, series: 'one_sender, random_senders' }),
       sizes,
       seeds: seedsBySize,
       latency_ms: '10-50',
@@ -183,11 +295,24 @@ for (const size of sizes) {
   for (const seed of seeds) {
     const run: Record<string, number> = {}
     runs.push(run)
-    runSize(size, seed, run, () => {
+    const recorded = () => {
       record(size, runs)
-    })
+    }
+    if (interest === undefined) runSize(size, seed, run, recorded)
+    else runInterest(size, seed, interest, run, recorded)
   }
   const at = (key: string) => figures[`n${size}_${key}`] ?? NaN
+  if (interest !== undefined) {
+    summary.push(
+      `n=${size} interest ${interest} (${at('subscribers')} subscribers): random senders delivery ` +
+        `${round(at('random_senders_delivery_ratio') * 100, 2)}%, RMR ${at('random_senders_rmr')}, ` +
+        `LDH ${at('random_senders_ldh')}, frames per interested / uninterested node per broadcast ` +
+        `${at('random_senders_frames_per_interested_node')} / ${at('random_senders_frames_per_uninterested_node')}; ` +
+        `one sender ${round(at('one_sender_delivery_ratio') * 100, 2)}%, RMR ${at('one_sender_rmr')}, ` +
+        `${at('one_sender_frames_per_interested_node')} / ${at('one_sender_frames_per_uninterested_node')}`,
+    )
+    continue
+  }
   summary.push(
     `n=${size} (${seeds.length} seeds): delivery ${round(at('random_senders_delivery_ratio') * 100, 2)}%, ` +
       `RMR ${at('random_senders_rmr')} (one sender ${at('one_sender_rmr')}, first ${round(at('one_sender_rmr_first'), 2)}), ` +

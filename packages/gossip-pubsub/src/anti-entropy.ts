@@ -10,20 +10,34 @@
 //   A ── MESSAGE(hops 0) × k ───────────▶ B      what B's table lacks, from A's cache
 //   A ── DIGEST(topic, table_A) ────────▶ B      only when A lacks something of B's
 //   A ◀─ MESSAGE(hops 0) × k ──────────── B
+//
+// With interest-scoped trees only nodes that carry a topic run anti-entropy for it: an
+// interested node with every neighbour, a relay (uninterested, on eager links) only along its
+// eager links, so repairs pass through it down the tree. A node out of the tree neither sends
+// summaries nor answers them. A relay wants gaps of the streams it carries repaired (partition
+// heal), never the history of streams it never carried: it adopts the positions of streams it
+// does not know from a digest, and lets the peer ask first (it answers a mismatching summary
+// only when the mismatch persists, as between two relays), so no peer pushes it history.
 import type { DigestEntry } from './pubsub-frame.js'
 import type { PlumtreeAction } from './plumtree.js'
-import { treeOf, type PeerId, type PlumtreeState, type TopicTree } from './plumtree-state.js'
+import { isInterested, type PeerId, type PlumtreeState, type TopicTree } from './plumtree-state.js'
 
-/** Sends the digest summary of every topic with streams to each of `peers`. */
+/** Whether `peer` is an anti-entropy partner of this node for the topic of `tree`. */
+function syncsWith(state: PlumtreeState, tree: TopicTree, peer: PeerId, now: number): boolean {
+  if (tree.eager.has(peer)) return true
+  return tree.lazy.has(peer) && isInterested(state, tree, now)
+}
+
+/** Sends the digest summary of every topic with streams to each of `peers` it syncs with. */
 export function sendSummaries(
   state: PlumtreeState,
   actions: PlumtreeAction[],
   peers: Iterable<PeerId>,
-  only?: (tree: TopicTree, peer: PeerId) => boolean,
+  now: number,
 ): void {
   for (const peer of peers) {
     for (const [topic, tree] of state.topics) {
-      if (tree.streams.size === 0 || (only !== undefined && !only(tree, peer))) continue
+      if (tree.streams.size === 0 || !syncsWith(state, tree, peer, now)) continue
       const frame = {
         type: 'digest-summary',
         topic,
@@ -46,12 +60,7 @@ export function runAntiEntropyRound(
   state.seen.prune(now)
   const cutoff = now - state.config.maxCacheAge
   for (const tree of state.topics.values()) tree.streams.expireBefore(cutoff)
-  sendSummaries(
-    state,
-    actions,
-    state.neighbours,
-    (tree, peer) => tree.eager.has(peer) || tree.lazy.has(peer),
-  )
+  sendSummaries(state, actions, state.neighbours, now)
   state.nextAntiEntropyAt = now + state.config.antiEntropyInterval
 }
 
@@ -61,10 +70,32 @@ export function onDigestSummary(
   from: PeerId,
   topic: string,
   summary: string,
+  now: number,
 ): void {
-  const tree = treeOf(state, topic)
-  if (tree.streams.summary() === summary) return
+  const tree = state.topics.get(topic)
+  if (tree === undefined || !syncsWith(state, tree, from, now)) return
+  if (tree.streams.summary() === summary) {
+    tree.mismatches.delete(from)
+    return
+  }
+  if (!isInterested(state, tree, now)) {
+    const mismatches = (tree.mismatches.get(from) ?? 0) + 1
+    tree.mismatches.set(from, mismatches)
+    if (mismatches < RELAY_MISMATCHES_BEFORE_ASKING) return
+  }
+  tree.mismatches.delete(from)
   sendDigest(state, actions, from, topic, tree, true)
+}
+
+/** Summaries in a row a relay lets mismatch before it asks (the peer answers the relay's own first). */
+const RELAY_MISMATCHES_BEFORE_ASKING = 2
+
+/** A relay takes on where a peer stands in streams it never carried: it needs no history. */
+function adoptUnknownStreams(tree: TopicTree, entries: readonly DigestEntry[], now: number): void {
+  for (const { origin, epoch, contiguous } of entries) {
+    if (contiguous > 0 && tree.streams.get(origin, epoch) === undefined)
+      tree.streams.record(origin, epoch, contiguous, contiguous, now)
+  }
 }
 
 export function onDigest(
@@ -76,13 +107,21 @@ export function onDigest(
   entries: readonly DigestEntry[],
   now: number,
 ): void {
-  const tree = treeOf(state, topic)
+  const tree = state.topics.get(topic)
+  if (tree === undefined || !syncsWith(state, tree, from, now)) return
+  const relay = !isInterested(state, tree, now)
+  if (relay) {
+    tree.mismatches.delete(from)
+    adoptUnknownStreams(tree, entries, now)
+  }
   const settledBefore = now - state.config.repairDelay
   const theirs = new Map(entries.map((entry) => [`${entry.origin}:${entry.epoch}`, entry]))
   let budget = state.config.maxRepairMessages
   for (const mine of tree.streams.entries(Infinity)) {
     const their = theirs.get(`${mine.origin}:${mine.epoch}`)
     if (their !== undefined && their.contiguous >= mine.highest) continue
+    // A relay passes on repairs of carried streams only; it is no source of history.
+    if (their === undefined && relay) continue
     const floor = their?.contiguous ?? 0
     for (const cached of state.cache.ofStream(topic, mine.origin, mine.epoch)) {
       if (budget === 0) break

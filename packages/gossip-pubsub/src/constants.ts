@@ -74,8 +74,8 @@ export const DEFAULT_MAX_CACHE_AGE_MS = 120_000
 /** Default wait after the first IHAVE before GRAFTing (Plumtree timeout1); above typical eager-path lag. */
 export const DEFAULT_GRAFT_TIMEOUT_MS = 250
 
-/** Default wait before GRAFTing the next announcer (Plumtree timeout2), shorter than the first. */
-export const DEFAULT_GRAFT_RETRY_TIMEOUT_MS = 100
+/** Default wait before GRAFTing the next announcer (Plumtree timeout2): above the round trip of a recursive GRAFT through a few relays of an interest-scoped tree, or every retry builds one more path (measured: RMR 1.2 → 0.5 among subscribers at 100 → 400 ms, docs/protocols/pubsub.md). */
+export const DEFAULT_GRAFT_RETRY_TIMEOUT_MS = 400
 
 /** Default window over which IHAVE announcements to one peer are batched into one frame. */
 export const DEFAULT_IHAVE_FLUSH_MS = 20
@@ -88,6 +88,18 @@ export const DEFAULT_MAX_ANNOUNCERS_PER_MESSAGE = 8
 
 /** Default most messages awaited through IHAVE at once (oldest abandoned first; anti-entropy covers them). */
 export const DEFAULT_MAX_MISSING_MESSAGES = 4_096
+
+/** Default window in which `DEFAULT_PUBLISHER_JOIN_COUNT` publishes make a steady publisher that joins the tree: short, so one-off publishers do not accumulate branches (measured, docs/protocols/pubsub.md). */
+export const DEFAULT_PUBLISHER_INTEREST_TTL_MS = 10_000
+
+/** Default wait before a one-off publisher announces its forward-only message: the tree, reached by the push, announces it first, so grafters join the tree rather than a path to the publisher. */
+export const DEFAULT_FORWARD_ONLY_ANNOUNCEMENT_DELAY_MS = 500
+
+/** Default publishes within the window that make a publisher join the tree; fewer are pushed forward-only, as joining costs more than a few forward-only pushes. */
+export const DEFAULT_PUBLISHER_JOIN_COUNT = 4
+
+/** Default time an uninterested node remembers an announced message it lacks, to serve a recursive GRAFT: above a subscriber's whole GRAFT schedule (250 + 8 × 400 ms) plus the announcement's path. */
+export const DEFAULT_ANNOUNCEMENT_TTL_MS = 5_000
 
 /** Default period of anti-entropy digest rounds with every neighbour of a topic. */
 export const DEFAULT_ANTI_ENTROPY_INTERVAL_MS = 2_000
@@ -130,3 +142,12 @@ export const DEFAULT_MAX_PENDING_PUBLISHES = 4_096
 
 /** Default inbound pubsub streams read at once (one per neighbour; the active view is ~8). */
 export const DEFAULT_MAX_INBOUND_STREAMS = 64
+
+/** Verification worker threads: one already frees the main thread of the signature cost. */
+export const DEFAULT_VERIFY_POOL_WORKERS = 1
+/** Verifications waiting or in flight in a pool; as many as the subscriber queue holds. */
+export const DEFAULT_VERIFY_POOL_MAX_QUEUED = 1024
+/** Jobs per worker round trip: ~5 ms of verification amortises a message round trip (~50 µs). */
+export const DEFAULT_VERIFY_POOL_MAX_IN_FLIGHT_PER_WORKER = 16
+/** Envelopes verifying on a pool at once; past it ingest verifies on its own thread (back-pressure). */
+export const DEFAULT_MAX_ASYNC_VERIFICATIONS = 1024

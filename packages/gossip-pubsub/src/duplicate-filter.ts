@@ -34,9 +34,8 @@ export class DuplicateFilter {
     return this.#ids.get(fingerprint)
   }
 
-  /** Remembers a verified envelope's fingerprint. */
-  add(envelope: Uint8Array, id: MessageId): void {
-    const fingerprint = DuplicateFilter.fingerprintOf(envelope)
+  /** Remembers a verified envelope's fingerprint (`fingerprintOf` its bytes). */
+  add(fingerprint: string | undefined, id: MessageId): void {
     if (fingerprint === undefined) return
     if (this.#ids.size >= this.#capacity) {
       const oldest = this.#ids.keys().next()

@@ -16,3 +16,8 @@ export class PayloadTooLargeError extends X0xError {
 export class PubsubStoppedError extends X0xError {
   override readonly name = 'PubsubStoppedError'
 }
+
+/** A verification worker thread died with the job in flight (the pool replaces the worker). */
+export class VerifyWorkerCrashedError extends X0xError {
+  override readonly name = 'VerifyWorkerCrashedError'
+}

@@ -14,6 +14,13 @@ import {
 } from './pubsub-frame.js'
 import type { PublicKeyDirectory } from './public-key-directory.js'
 
+/** One encoding of a MESSAGE frame: its hop count and whether the origin's key rides along. */
+interface MessageFrame {
+  readonly hops: number
+  readonly withKey: boolean
+  readonly frame: Uint8Array
+}
+
 export class FrameEncoder {
   readonly #limits: ResolvedFrameLimits
   readonly #keys: PublicKeyDirectory
@@ -29,7 +36,9 @@ export class FrameEncoder {
 
   /** Encodes the core's actions into `output.sends`. */
   translate(output: PubsubOutput, actions: readonly PlumtreeAction[]): void {
-    let frames: Map<string, Uint8Array> | undefined
+    // Keyed by the envelope object (the core hands one object to every peer it pushes to), not
+    // by a string built from the id per peer: that cost more than encoding the frame once.
+    let frames: Map<object, MessageFrame[]> | undefined
     for (const action of actions) {
       if (action.type === 'send') {
         this.send(output, action.to, action.frame)
@@ -38,12 +47,17 @@ export class FrameEncoder {
       const { envelope, hops, to } = action
       const attach = this.#keys.shouldAttach(to, envelope.origin)
       const publicKey = attach ? this.#keys.get(envelope.origin) : undefined
-      const key = `${envelope.id}:${hops}:${publicKey !== undefined}`
+      const withKey = publicKey !== undefined
       frames ??= new Map()
-      let frame = frames.get(key)
+      let encoded = frames.get(envelope)
+      if (encoded === undefined) {
+        encoded = []
+        frames.set(envelope, encoded)
+      }
+      let frame = encoded.find((entry) => entry.hops === hops && entry.withKey === withKey)?.frame
       if (frame === undefined) {
         frame = encodeMessageFrame(hops, envelope.bytes, publicKey)
-        frames.set(key, frame)
+        encoded.push({ hops, withKey, frame })
       }
       output.sends.push({ to, frame })
     }

@@ -103,7 +103,19 @@ export {
   type PubsubFrame,
   type ResolvedFrameLimits,
 } from './pubsub-frame.js'
-export { InvalidTopicError, PayloadTooLargeError, PubsubStoppedError } from './errors.js'
+export {
+  InvalidTopicError,
+  PayloadTooLargeError,
+  PubsubStoppedError,
+  VerifyWorkerCrashedError,
+} from './errors.js'
+export {
+  createVerifyPool,
+  type VerifyJob,
+  type VerifyPool,
+  type VerifyPoolInit,
+  type VerifyPoolStats,
+} from './verify-pool.js'
 export {
   PUBSUB_SIGNING_CONTEXT_LABEL,
   DEFAULT_MAX_PAYLOAD_BYTES,
@@ -115,4 +127,7 @@ export {
   DEFAULT_PUBLISH_BATCH_WINDOW_MS,
   DEFAULT_MAX_PENDING_PUBLISHES,
   DEFAULT_MAX_INBOUND_STREAMS,
+  DEFAULT_VERIFY_POOL_WORKERS,
+  DEFAULT_VERIFY_POOL_MAX_QUEUED,
+  DEFAULT_VERIFY_POOL_MAX_IN_FLIGHT_PER_WORKER,
 } from './constants.js'

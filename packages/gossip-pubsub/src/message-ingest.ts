@@ -6,6 +6,11 @@
 // by (id, signature), so it can never make the real message look seen.
 import { DecodeError, equalBytes } from '@x0x/base'
 import type { PqcBackend } from '@x0x/pqc'
+import {
+  AsyncVerification,
+  type AsyncVerificationInit,
+  type PendingVerification,
+} from './async-verification.js'
 import { DuplicateFilter } from './duplicate-filter.js'
 import type { KeyExchange } from './key-exchange.js'
 import type { PeerId } from './plumtree-state.js'
@@ -48,6 +53,8 @@ export interface MessageIngestOptions {
   readonly maxSeenMessages: number
   /** Ids of envelopes that failed verification, remembered with their signatures. */
   readonly maxRejectedEnvelopes: number
+  /** Opt-in: verify fresh envelopes on a worker pool, applying each outcome later. Default: off. */
+  readonly asyncVerification?: AsyncVerificationInit
 }
 
 export class MessageIngest {
@@ -55,10 +62,25 @@ export class MessageIngest {
   readonly #duplicates: DuplicateFilter
   /** Signatures of envelopes that failed verification, by id; oldest forgotten first. */
   readonly #rejected = new Map<MessageId, Uint8Array>()
+  /** The envelope bytes being verified and accepted, and their fingerprint: `remember` reuses it. */
+  #acceptingBytes: Uint8Array | undefined
+  #acceptingFingerprint: string | undefined
+  readonly #async: AsyncVerification | undefined
 
   constructor(options: MessageIngestOptions) {
     this.#options = options
     this.#duplicates = new DuplicateFilter(options.maxSeenMessages)
+    this.#async =
+      options.asyncVerification === undefined
+        ? undefined
+        : new AsyncVerification(options.asyncVerification, (output, pending, valid, now) => {
+            this.#finishAsync(output, pending, valid, now)
+          })
+  }
+
+  /** Envelopes verifying on the pool right now (0 without `asyncVerification`). */
+  get verifying(): number {
+    return this.#async?.size ?? 0
   }
 
   /** One MESSAGE frame's envelope bytes from `from`. */
@@ -80,8 +102,17 @@ export class MessageIngest {
     }
     const envelope = this.#decode(output, from, hops, bytes, now)
     if (envelope === undefined) return
+    if (this.#async?.join(envelope, from, hops) === true) return
     const publicKey = keys.keyFor(output, from, hops, envelope, attachedKey, now)
-    if (publicKey !== undefined) this.#verifyAndAccept(output, from, hops, envelope, publicKey, now)
+    if (publicKey === undefined) return
+    if (this.#async?.submit(envelope, publicKey, from, hops) === true) return
+    this.#acceptingBytes = bytes
+    this.#acceptingFingerprint = fingerprint
+    try {
+      this.#verifyAndAccept(output, from, hops, envelope, publicKey, now)
+    } finally {
+      this.#acceptingBytes = undefined
+    }
   }
 
   /** A KEY_RESPONSE: verifies the envelopes parked for each requested key. */
@@ -94,7 +125,11 @@ export class MessageIngest {
 
   /** Remembers a verified (or locally signed) envelope for the fast duplicate path. */
   remember(envelope: SignedEnvelope): void {
-    this.#duplicates.add(envelope.bytes, envelope.id)
+    const fingerprint =
+      envelope.bytes === this.#acceptingBytes
+        ? this.#acceptingFingerprint
+        : DuplicateFilter.fingerprintOf(envelope.bytes)
+    this.#duplicates.add(fingerprint, envelope.id)
   }
 
   /** The envelope, unless it is a duplicate by id, a known forgery or malformed. */
@@ -137,16 +172,52 @@ export class MessageIngest {
     publicKey: Uint8Array,
     now: number,
   ): void {
-    const { backend, counters, stats, maxRejectedEnvelopes } = this.#options
-    if (!verifyEnvelope(envelope, publicKey, backend)) {
-      counters.signature_failed++
-      stats.decode_to_delivery_drops++
-      if (this.#rejected.size >= maxRejectedEnvelopes)
-        this.#rejected.delete(this.#rejected.keys().next().value as MessageId)
-      this.#rejected.set(envelope.id, envelope.signature.slice())
+    if (!verifyEnvelope(envelope, publicKey, this.#options.backend)) {
+      this.#reject(envelope)
+      return
+    }
+    this.#options.counters.verified++
+    this.#options.sink.accept(output, from, hops, envelope, now)
+  }
+
+  #reject(envelope: SignedEnvelope): void {
+    const { counters, stats, maxRejectedEnvelopes } = this.#options
+    counters.signature_failed++
+    stats.decode_to_delivery_drops++
+    if (this.#rejected.size >= maxRejectedEnvelopes)
+      this.#rejected.delete(this.#rejected.keys().next().value as MessageId)
+    this.#rejected.set(envelope.id, envelope.signature.slice())
+  }
+
+  /**
+   * The outcome of a pool verification. Accepted once: a copy verified concurrently under
+   * another signature may have been accepted first (then this one is a duplicate). Copies that
+   * waited on it carry the same signature bytes, so they share its verdict.
+   */
+  #finishAsync(
+    output: PubsubOutput,
+    pending: PendingVerification,
+    valid: boolean | undefined,
+    now: number,
+  ): void {
+    const { backend, counters, sink } = this.#options
+    const { envelope, publicKey, from, hops, waiting } = pending
+    const verdict = valid ?? verifyEnvelope(envelope, publicKey, backend)
+    if (!verdict) {
+      this.#reject(envelope)
+      counters.rejected_repeat += waiting.length
       return
     }
     counters.verified++
-    this.#options.sink.accept(output, from, hops, envelope, now)
+    if (sink.isSeen(envelope.id, now)) {
+      counters.duplicates++
+      sink.duplicate(output, from, hops, envelope.id, now)
+    } else {
+      sink.accept(output, from, hops, envelope, now)
+    }
+    for (const copy of waiting) {
+      counters.duplicates++
+      sink.duplicate(output, copy.from, copy.hops, envelope.id, now)
+    }
   }
 }

@@ -8,7 +8,7 @@
 // (which verified it, so it had the key), and verifies once KEY_RESPONSE arrives. Verification
 // is never skipped: a parked envelope whose key never comes is dropped, counted, and left to
 // anti-entropy.
-import { LruCache } from '@x0x/base'
+import { InvalidArgumentError, LruCache } from '@x0x/base'
 import type { AgentId } from '@x0x/pqc'
 import {
   DEFAULT_KEY_REQUEST_TIMEOUT_MS,
@@ -58,17 +58,35 @@ export interface PublicKeyDirectoryLimits {
   readonly maxKeysSentPerNeighbour: number
 }
 
+/** A cached key and the directory's operation count when it last moved to the recent end. */
+interface KeyEntry {
+  readonly publicKey: Uint8Array
+  movedAt: number
+}
+
 export class PublicKeyDirectory {
   readonly limits: PublicKeyDirectoryLimits
-  readonly #keys: LruCache<AgentId, Uint8Array>
+  /**
+   * Keys in approximate recency order, oldest first (evicted first when full). A strict LRU moves
+   * the entry on every lookup (a delete and a set per message); here an entry moves only once it
+   * has drifted `maxPublicKeys / 2` operations back. Eviction needs `maxPublicKeys` newer
+   * placements, so a key used within the last `maxPublicKeys / 2` operations is never evicted.
+   */
+  readonly #keys = new Map<AgentId, KeyEntry>()
+  readonly #moveAfter: number
+  #operations = 0
   readonly #sent = new Map<PeerId, LruCache<AgentId, true>>()
   /** Oldest first. */
   #parked: ParkedEnvelope[] = []
   readonly #requested = new Map<AgentId, number>()
 
   constructor(limits: PublicKeyDirectoryLimits) {
+    const capacity = limits.maxPublicKeys
+    if (!Number.isSafeInteger(capacity) || capacity < 1) {
+      throw new InvalidArgumentError(`maxPublicKeys must be a positive integer, got ${capacity}`)
+    }
     this.limits = limits
-    this.#keys = new LruCache({ capacity: limits.maxPublicKeys })
+    this.#moveAfter = Math.floor(capacity / 2)
   }
 
   get parkedCount(): number {
@@ -81,12 +99,24 @@ export class PublicKeyDirectory {
 
   /** A key already checked against its agent id. */
   get(origin: AgentId): Uint8Array | undefined {
-    return this.#keys.get(origin)
+    const entry = this.#keys.get(origin)
+    if (entry === undefined) return undefined
+    const now = this.#operations++
+    if (now - entry.movedAt >= this.#moveAfter) {
+      this.#keys.delete(origin)
+      this.#keys.set(origin, entry)
+      entry.movedAt = now
+    }
+    return entry.publicKey
   }
 
   /** Stores a key the caller has checked: `agentIdFromPublicKey(publicKey) === origin`. */
   set(origin: AgentId, publicKey: Uint8Array): void {
-    this.#keys.set(origin, publicKey)
+    if (!this.#keys.delete(origin) && this.#keys.size >= this.limits.maxPublicKeys) {
+      const oldest = this.#keys.keys().next()
+      if (oldest.done !== true) this.#keys.delete(oldest.value)
+    }
+    this.#keys.set(origin, { publicKey, movedAt: this.#operations++ })
   }
 
   /** Parks an envelope; returns the one dropped to make room, if any. */

@@ -1,6 +1,7 @@
 // The frames of the `pubsub` stream kind. Every frame starts `version u8 | type u8`.
 //
-//   MESSAGE        hops u16 | flags u8 (bit 0: public key attached) | [public key 1952] | envelope
+//   MESSAGE        hops u16 | flags u8 (bit 0: public key attached, bit 1: forward-only)
+//                  | [public key 1952] | envelope
 //   IHAVE          topic | count u16 | count × (id [32] | hops u16)
 //   GRAFT          topic | count u16 | count × id [32]          (count 0: graft the link only, §3.8)
 //   PRUNE          topic
@@ -79,6 +80,11 @@ export type PubsubFrame =
       readonly type: 'message'
       readonly hops: number
       readonly publicKey?: Uint8Array | undefined
+      /**
+       * Pushed towards a topic's tree by a node outside it (docs/protocols/pubsub.md
+       * "Interest-scoped trees"): the receiver passes it on but never reshapes the tree for it.
+       */
+      readonly forwardOnly?: boolean | undefined
       readonly envelope: Uint8Array
     }
   | {
@@ -135,7 +141,9 @@ export function resolveFrameLimits(limits: FrameLimits = {}): ResolvedFrameLimit
   }
 }
 
-const PUBLIC_KEY_FLAG = 0b1
+const PUBLIC_KEY_FLAG = 0b01
+const FORWARD_ONLY_FLAG = 0b10
+const MESSAGE_FLAGS = PUBLIC_KEY_FLAG | FORWARD_ONLY_FLAG
 const MESSAGE_HEADER_BYTES = 5
 
 /** A MESSAGE frame around envelope bytes, built with one copy. */
@@ -143,6 +151,7 @@ export function encodeMessageFrame(
   hops: number,
   envelope: Uint8Array,
   publicKey?: Uint8Array,
+  forwardOnly = false,
 ): Uint8Array {
   const keyBytes = publicKey?.length ?? 0
   const frame = new Uint8Array(MESSAGE_HEADER_BYTES + keyBytes + envelope.length)
@@ -151,16 +160,23 @@ export function encodeMessageFrame(
   const clamped = Math.min(hops, 0xffff)
   frame[2] = clamped >>> 8
   frame[3] = clamped & 0xff
-  frame[4] = publicKey === undefined ? 0 : PUBLIC_KEY_FLAG
+  frame[4] = (publicKey === undefined ? 0 : PUBLIC_KEY_FLAG) | (forwardOnly ? FORWARD_ONLY_FLAG : 0)
   if (publicKey !== undefined) frame.set(publicKey, MESSAGE_HEADER_BYTES)
   frame.set(envelope, MESSAGE_HEADER_BYTES + keyBytes)
+  return frame
+}
+
+/** A copy of an encoded MESSAGE frame with the forward-only flag set. */
+export function withForwardOnlyFlag(messageFrame: Uint8Array): Uint8Array {
+  const frame = messageFrame.slice()
+  frame[4] = (frame[4] ?? 0) | FORWARD_ONLY_FLAG
   return frame
 }
 
 /** Encodes any frame. @throws InvalidTopicError for a local topic over the limit. */
 export function encodeFrame(frame: PubsubFrame, limits: ResolvedFrameLimits): Uint8Array {
   if (frame.type === 'message')
-    return encodeMessageFrame(frame.hops, frame.envelope, frame.publicKey)
+    return encodeMessageFrame(frame.hops, frame.envelope, frame.publicKey, frame.forwardOnly)
   const writer = new ByteWriter().uint8(FRAME_VERSION).uint8(FRAME_TYPES[frame.type])
   writeBody(writer, frame, limits)
   return writer.finish()
@@ -212,12 +228,15 @@ function decodeBody(reader: ByteReader, type: number, limits: ResolvedFrameLimit
 function decodeMessage(reader: ByteReader, limits: ResolvedFrameLimits): PubsubFrame {
   const hops = reader.uint16('hops')
   const flags = reader.uint8('flags')
-  if ((flags & ~PUBLIC_KEY_FLAG) !== 0) throw new DecodeError(`unknown message flags ${flags}`)
+  if ((flags & ~MESSAGE_FLAGS) !== 0) throw new DecodeError(`unknown message flags ${flags}`)
   const publicKey =
-    flags === PUBLIC_KEY_FLAG ? reader.bytes(ML_DSA_65_PUBLIC_KEY_BYTES, 'public key') : undefined
+    (flags & PUBLIC_KEY_FLAG) !== 0
+      ? reader.bytes(ML_DSA_65_PUBLIC_KEY_BYTES, 'public key')
+      : undefined
   const envelope = reader.rest()
   if (envelope.length > limits.maxEnvelopeBytes) {
     throw new DecodeError(`envelope of ${envelope.length} bytes exceeds ${limits.maxEnvelopeBytes}`)
   }
-  return { type: 'message', hops, publicKey, envelope }
+  const forwardOnly = (flags & FORWARD_ONLY_FLAG) !== 0
+  return { type: 'message', hops, publicKey, forwardOnly, envelope }
 }

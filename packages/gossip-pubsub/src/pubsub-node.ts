@@ -10,7 +10,7 @@ import { DEFAULT_MAX_REJECTED_FRAMES } from './constants.js'
 import { FrameEncoder } from './frame-encoder.js'
 import { KeyExchange } from './key-exchange.js'
 import { MessageIngest, type IngestSink } from './message-ingest.js'
-import { step, type EnvelopeSummary, type PlumtreeInput } from './plumtree.js'
+import { step, type EnvelopeSummary, type PlumtreeAction, type PlumtreeInput } from './plumtree.js'
 import {
   createPlumtreeState,
   nextWakeAt,
@@ -26,6 +26,7 @@ import {
 import {
   decodeFrame,
   resolveFrameLimits,
+  withForwardOnlyFlag,
   type FrameLimits,
   type PubsubFrame,
   type ResolvedFrameLimits,
@@ -78,7 +79,10 @@ export interface PubsubNode {
    * @throws InvalidTopicError, PayloadTooLargeError, InvalidStateError (no agent key)
    */
   publish(topic: string, payloads: readonly Uint8Array[], now: number): PubsubOutput
-  /** Delivers `topic` locally from the next message on; the node already relays every topic. */
+  /**
+   * Delivers `topic` locally from the next message on. The node becomes interested, so it joins
+   * the topic's tree: every message published from now on is announced to it, and fetched.
+   */
   subscribe(topic: string, now: number): PubsubOutput
   unsubscribe(topic: string, now: number): PubsubOutput
   neighbourUp(peer: PeerId, now: number): PubsubOutput
@@ -89,6 +93,10 @@ export interface PubsubNode {
   wakeAt(): number
   isSubscribed(topic: string): boolean
   stats(): PubsubNodeStats
+}
+
+function isForwardOnly(action: PlumtreeAction): boolean {
+  return action.type === 'send-message' && action.forwardOnly === true
 }
 
 /** Creates a node. `now` starts the anti-entropy schedule. */
@@ -112,6 +120,12 @@ class DefaultPubsubNode implements PubsubNode {
   readonly #subscriptions = new Set<string>()
   readonly #stats = emptyGossipStats()
   readonly #counters: IngestCounters = emptyIngestCounters()
+  /**
+   * Envelope bytes that arrived in a forward-only MESSAGE (weakly held: they may wait for a key),
+   * and whether the frame being ingested is one (a duplicate is found while ingesting it).
+   */
+  readonly #forwardOnlyEnvelopes = new WeakSet<Uint8Array>()
+  #ingestingForwardOnly = false
 
   constructor(components: PubsubNodeComponents, init: PubsubNodeInit, now: number) {
     this.#limits = resolveFrameLimits(init)
@@ -154,7 +168,10 @@ class DefaultPubsubNode implements PubsubNode {
     this.#stats.incoming_decoded++
     switch (frame.type) {
       case 'message':
+        this.#ingestingForwardOnly = frame.forwardOnly === true
+        if (this.#ingestingForwardOnly) this.#forwardOnlyEnvelopes.add(frame.envelope)
         this.#ingest.ingest(output, from, frame.hops, frame.envelope, frame.publicKey, now)
+        this.#ingestingForwardOnly = false
         break
       case 'key-request':
         if (this.#core.neighbours.has(from)) this.#keys.answerRequest(output, from, frame.origins)
@@ -164,7 +181,8 @@ class DefaultPubsubNode implements PubsubNode {
         break
       case 'interest':
       case 'interest-ack':
-        // Interest-scoped trees come with the service; every node relays every topic for now.
+        // Reserved: interest is not announced (trees scope themselves by trimming, and every
+        // node hears every announcement), so these frames are decoded and ignored.
         break
       case 'ihave':
       case 'graft':
@@ -250,7 +268,8 @@ class DefaultPubsubNode implements PubsubNode {
   readonly #sink: IngestSink = {
     isSeen: (id, now) => this.#core.seen.has(id, now),
     duplicate: (output, from, hops, id, now) => {
-      this.#step(output, { type: 'duplicate', from, hops, id }, now)
+      const forwardOnly = this.#ingestingForwardOnly
+      this.#step(output, { type: 'duplicate', from, hops, forwardOnly, id }, now)
     },
     accept: (output, from, hops, envelope, now) => {
       this.#accept(output, from, hops, envelope, now)
@@ -288,7 +307,13 @@ class DefaultPubsubNode implements PubsubNode {
       output,
       from === undefined
         ? { type: 'broadcast', envelope: summary }
-        : { type: 'message', from, hops, envelope: summary },
+        : {
+            type: 'message',
+            from,
+            hops,
+            forwardOnly: this.#forwardOnlyEnvelopes.has(envelope.bytes),
+            envelope: summary,
+          },
       now,
     )
     if (this.#subscriptions.has(envelope.topic)) this.#deliver(output, envelope)
@@ -304,6 +329,23 @@ class DefaultPubsubNode implements PubsubNode {
   }
 
   #step(output: PubsubOutput, input: PlumtreeInput, now: number): void {
-    this.#encoder.translate(output, step(this.#core, input, now).actions)
+    const { actions } = step(this.#core, input, now)
+    if (!actions.some(isForwardOnly)) {
+      this.#encoder.translate(output, actions)
+      return
+    }
+    this.#encoder.translate(
+      output,
+      actions.filter((action) => !isForwardOnly(action)),
+    )
+    // The encoder shares one frame among the peers of an envelope: flag a copy (rare: a node
+    // out of the tree sends one forward-only frame per message).
+    const start = output.sends.length
+    this.#encoder.translate(output, actions.filter(isForwardOnly))
+    for (let index = start; index < output.sends.length; index++) {
+      const send = output.sends[index]
+      if (send !== undefined)
+        output.sends[index] = { ...send, frame: withForwardOnlyFlag(send.frame) }
+    }
   }
 }

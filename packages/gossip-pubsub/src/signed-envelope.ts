@@ -11,7 +11,7 @@
 // neither would be any re-encoding). The message id is SHA-256 of the signed body, so a second
 // signature over the same body (ML-DSA is randomised) is still the same message.
 import { hash } from 'node:crypto'
-import { ByteReader, ByteWriter, DecodeError, InvalidArgumentError, toHex } from '@x0x/base'
+import { ByteReader, ByteWriter, DecodeError, InvalidArgumentError } from '@x0x/base'
 import {
   ML_DSA_65_SIGNATURE_BYTES,
   signingContext,
@@ -109,7 +109,7 @@ export function decodeEnvelope(
   const reader = new ByteReader(signedBody)
   const version = reader.uint8('envelope version')
   if (version !== ENVELOPE_VERSION) throw new DecodeError(`envelope version ${version} unknown`)
-  const origin = toHex(reader.bytes(AGENT_ID_BYTES, 'origin')) as AgentId
+  const origin = hexOf(reader.bytes(AGENT_ID_BYTES, 'origin')) as AgentId
   const epoch = reader.uint64Number('epoch')
   const firstSequence = reader.uint64Number('first sequence')
   const timestamp = reader.uint64Number('timestamp')
@@ -138,10 +138,27 @@ export function decodeEnvelope(
   }
 }
 
+/** Lowercase hex of a view, written natively as one flat string (hashed at once as a map key). */
+function hexOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')
+}
+
+/** Whether every byte is below 0x80: ASCII, whose UTF-8 and Latin-1 decodings agree. */
+function isAscii(bytes: Uint8Array): boolean {
+  for (const byte of bytes) if (byte >= 0x80) return false
+  return true
+}
+
 /** Reads a length-prefixed, non-empty, valid UTF-8 topic. @throws DecodeError */
 export function decodeTopic(reader: ByteReader, maxTopicBytes: number): string {
   const topicBytes = reader.prefixedBytes('uint8', maxTopicBytes, 'topic')
   if (topicBytes.length === 0) throw new DecodeError('topic is empty')
+  // Topics are nearly always ASCII; the native Latin-1 copy skips the fatal UTF-8 decoder's cost.
+  if (isAscii(topicBytes)) {
+    return Buffer.from(topicBytes.buffer, topicBytes.byteOffset, topicBytes.length).toString(
+      'latin1',
+    )
+  }
   try {
     return utf8Decoder.decode(topicBytes)
   } catch (error) {

@@ -6,6 +6,7 @@ import {
   encodeFrame,
   encodeMessageFrame,
   resolveFrameLimits,
+  withForwardOnlyFlag,
 } from '../src/pubsub-frame.js'
 import {
   controlFrameArbitrary,
@@ -32,14 +33,32 @@ describe('pub/sub frame codec', () => {
       type: 'message',
       hops: 3,
       publicKey: undefined,
+      forwardOnly: false,
       envelope,
     })
     expect(decodeFrame(encodeMessageFrame(70_000, envelope, key), limits)).toEqual({
       type: 'message',
       hops: 0xffff,
       publicKey: key,
+      forwardOnly: false,
       envelope,
     })
+  })
+
+  it('round-trips the forward-only flag of a MESSAGE, alone and with a key', () => {
+    const envelope = Uint8Array.from({ length: 300 }, (_, index) => index & 0xff)
+    const key = new Uint8Array(1952).fill(7)
+    for (const publicKey of [undefined, key]) {
+      const frame = { type: 'message', hops: 4, publicKey, forwardOnly: true, envelope } as const
+      const encoded = encodeFrame(frame, limits)
+      expect(encoded[4]).toBe(publicKey === undefined ? 0b10 : 0b11)
+      expect(decodeFrame(encoded, limits)).toEqual(frame)
+      expect(encodeMessageFrame(4, envelope, publicKey, true)).toEqual(encoded)
+    }
+    const plain = encodeMessageFrame(4, envelope)
+    const flagged = withForwardOnlyFlag(plain)
+    expect(decodeFrame(flagged, limits)).toMatchObject({ forwardOnly: true, hops: 4 })
+    expect(decodeFrame(plain, limits)).toMatchObject({ forwardOnly: false }) // a copy was flagged
   })
 
   it('throws only DecodeError on garbage and on truncated or extended frames', () => {
@@ -92,6 +111,11 @@ describe('pub/sub frame codec', () => {
   it('rejects an unknown version, type or flag', () => {
     expect(() => decodeFrame(Uint8Array.of(2, 4, 1, 0x61), limits)).toThrow(DecodeError)
     expect(() => decodeFrame(Uint8Array.of(1, 99), limits)).toThrow(DecodeError)
-    expect(() => decodeFrame(Uint8Array.of(1, 1, 0, 1, 2, 0), limits)).toThrow(DecodeError)
+    // MESSAGE flags: bits 0 (key) and 1 (forward-only) are known, any other is rejected.
+    for (const flags of [0b100, 0b1000_0000, 0b111])
+      expect(() => decodeFrame(Uint8Array.of(1, 1, 0, 1, flags, 0), limits)).toThrow(DecodeError)
+    expect(decodeFrame(Uint8Array.of(1, 1, 0, 1, 0b10, 0), limits)).toMatchObject({
+      forwardOnly: true,
+    })
   })
 })

@@ -35,6 +35,22 @@ export class HandshakeError extends X0xError {
   override readonly name = 'HandshakeError'
 }
 
+/**
+ * The peer's TLS certificate expired (its `notAfter` is more than `CERTIFICATE_CLOCK_SKEW_MS`
+ * in the past): the handshake is refused.
+ */
+export class PeerCertificateExpiredError extends X0xError {
+  override readonly name = 'PeerCertificateExpiredError'
+}
+
+/**
+ * The peer's TLS certificate is not valid yet (its `notBefore` is more than
+ * `CERTIFICATE_CLOCK_SKEW_MS` in the future: one of the two clocks is wrong).
+ */
+export class PeerCertificateNotYetValidError extends X0xError {
+  override readonly name = 'PeerCertificateNotYetValidError'
+}
+
 /** Every address of a dial target failed; `cause` holds the last failure. */
 export class DialError extends X0xError {
   override readonly name = 'DialError'

@@ -56,6 +56,8 @@ export {
   DialError,
   FrameTooLargeError,
   HandshakeError,
+  PeerCertificateExpiredError,
+  PeerCertificateNotYetValidError,
   PeerIdentityMismatchError,
   StreamClosedError,
   StreamLimitError,
@@ -168,4 +170,5 @@ export {
   type QuicTransport,
   type QuicTransportComponents,
   type QuicTransportInit,
+  type QuicTransportStats,
 } from './quic/quic-transport.js'

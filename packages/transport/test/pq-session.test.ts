@@ -5,7 +5,12 @@ import type { QUICStream } from '@matrixai/quic'
 import { generateMlDsa65KeyPair, ML_DSA_65_SIGNATURE_BYTES } from '@x0x/pqc'
 import { describe, expect, it } from 'vitest'
 import { HandshakeError } from '../src/errors.js'
-import { runClientSession, runServerSession, type SessionSetup } from '../src/quic/pq-session.js'
+import {
+  prepareHello,
+  runClientSession,
+  runServerSession,
+  type SessionSetup,
+} from '../src/quic/pq-session.js'
 import {
   ACCEPT_BYTES,
   HELLO_BYTES,
@@ -166,17 +171,36 @@ describe('post-quantum session handshake', () => {
     await client
   })
 
-  it('refuses a HELLO signed for other TLS keys (a spliced connection)', async () => {
+  it('refuses a HELLO signed by another machine than the one TLS authenticated', async () => {
+    const pair = streamPair()
+    const controller = new AbortController()
+    const setup = setups(controller.signal)
+    const impostor = prepareHello(generateMlDsa65KeyPair(), setup.client.bounds)
+    const client = runClientSession(pair.client, setup.client, impostor).catch(
+      (error: unknown) => error,
+    )
+    await expect(runServerSession(pair.server, setup.server)).rejects.toThrow(
+      /client's transcript signature does not verify/,
+    )
+    expect(pair.down.writes).toEqual([])
+    controller.abort(new Error('test over'))
+    await client
+  })
+
+  it('opens neither side across a spliced connection (the ends saw other TLS keys)', async () => {
     const pair = streamPair()
     const controller = new AbortController()
     const spliced = { ...identities, serverCertificateKey: new Uint8Array(32).fill(3) }
     const setup = setups(controller.signal, spliced)
-    const client = runClientSession(pair.client, setup.client).catch((error: unknown) => error)
-    await expect(runServerSession(pair.server, setup.server)).rejects.toThrow(
-      /client's transcript signature does not verify/,
+    const server = runServerSession(pair.server, setup.server).catch((error: unknown) => error)
+    // The server signed a transcript with other TLS keys than the client's: the client refuses
+    // it, so no FINISH ever reaches the server.
+    await expect(runClientSession(pair.client, setup.client)).rejects.toThrow(
+      /server's transcript signature does not verify/,
     )
+    expect(pair.up.writes.map((write) => write.length)).toEqual([HELLO_BYTES])
     controller.abort(new Error('test over'))
-    await client
+    expect(await server).toMatchObject({ name: 'AbortError' })
   })
 
   it('never opens the server on a replayed HELLO: the replayer cannot confirm the keys', async () => {

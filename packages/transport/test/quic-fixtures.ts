@@ -1,5 +1,6 @@
 // Shared setup of the QUIC tests: transports on 127.0.0.1 with fresh identities, torn down after
 // each test.
+import type { Clock } from '@x0x/base'
 import { generateMlDsa65KeyPair, type MlDsa65KeyPair } from '@x0x/pqc'
 import { afterEach } from 'vitest'
 import type { TransportLimitsInit } from '../src/index.js'
@@ -11,14 +12,21 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((transport) => transport.stop()))
 })
 
-/** A started QUIC transport on 127.0.0.1, stopped after the test. */
+/** Where a test transport listens (default 127.0.0.1) and the clock it reads (default system). */
+export interface TestTransportOptions {
+  readonly host?: string
+  readonly clock?: Clock
+}
+
+/** A started QUIC transport, stopped after the test. */
 export async function startQuicTransport(
   limits: TransportLimitsInit = {},
   machineKey: MlDsa65KeyPair = generateMlDsa65KeyPair(),
+  options: TestTransportOptions = {},
 ): Promise<QuicTransport> {
   const transport = createQuicTransport(
-    { ...limits, listen: { host: '127.0.0.1', port: 0 } },
-    { machineKey },
+    { ...limits, listen: { host: options.host ?? '127.0.0.1', port: 0 } },
+    { machineKey, clock: options.clock },
   )
   started.push(transport)
   await transport.start()

@@ -3,6 +3,7 @@ import {
   generateMlDsa65KeyPair,
   machineIdFromPublicKey,
   signingContext,
+  verifyMlDsa65,
   type MlDsa65KeyPair,
 } from '@x0x/pqc'
 import { describe, expect, it } from 'vitest'
@@ -17,14 +18,15 @@ import {
   PQ_CLIENT_SIGNATURE_CONTEXT,
   PQ_SERVER_SIGNATURE_CONTEXT,
 } from '../src/quic/constants.js'
-import { EphemeralKemKeys } from '../src/quic/ephemeral-kem-keys.js'
 import { FrameOpener, FrameSealer } from '../src/quic/frame-codec.js'
 import {
   decodeAccept,
   decodeHello,
   deriveSessionKeys,
+  helloTranscript,
   HELLO_BYTES,
 } from '../src/quic/session-handshake.js'
+import { PreparedHellos } from '../src/quic/prepared-hellos.js'
 import { startQuicTransport, targetOf, waitUntil } from './quic-fixtures.js'
 
 const machineKey = generateMlDsa65KeyPair()
@@ -42,7 +44,7 @@ describe('machine certificates', () => {
     const parsed = new X509Certificate(certificate.certPem)
     expect(parsed.verify(parsed.publicKey)).toBe(true)
     expect(rawKeyOf(certificate.certPem)).toEqual(certificate.certificateKey)
-    const verified = verifyMachineCertificate(certificate.certDer)
+    const verified = verifyMachineCertificate(certificate.certDer, Date.now())
     expect(verified.machineId).toBe(machineIdFromPublicKey(machineKey.publicKey))
     expect(verified.certificateKey).toEqual(certificate.certificateKey)
   })
@@ -57,7 +59,7 @@ describe('machine certificates', () => {
       Date.now(),
       keyPair,
     )
-    expect(() => verifyMachineCertificate(tampered.certDer)).toThrow(/does not verify/)
+    expect(() => verifyMachineCertificate(tampered.certDer, Date.now())).toThrow(/does not verify/)
   })
 
   it('rejects a valid binding made for another certificate key', () => {
@@ -67,14 +69,16 @@ describe('machine certificates', () => {
       [{ oid: MACHINE_BINDING_OID, value: binding }],
       Date.now(),
     )
-    expect(() => verifyMachineCertificate(forged.certDer)).toThrow(/does not verify/)
+    expect(() => verifyMachineCertificate(forged.certDer, Date.now())).toThrow(/does not verify/)
   })
 
   it('rejects a certificate without a binding, and garbage', () => {
     const plain = createEd25519Certificate([], Date.now())
-    expect(() => verifyMachineCertificate(plain.certDer)).toThrow(/no machine binding/)
-    expect(() => verifyMachineCertificate(Uint8Array.of(0x30, 0x84, 1))).toThrow(/malformed/)
-    expect(() => verifyMachineCertificate(new Uint8Array(0))).toThrow(/malformed/)
+    expect(() => verifyMachineCertificate(plain.certDer, Date.now())).toThrow(/no machine binding/)
+    expect(() => verifyMachineCertificate(Uint8Array.of(0x30, 0x84, 1), Date.now())).toThrow(
+      /malformed/,
+    )
+    expect(() => verifyMachineCertificate(new Uint8Array(0), Date.now())).toThrow(/malformed/)
   })
 })
 
@@ -232,21 +236,34 @@ describe('post-quantum handshake over QUIC', () => {
   })
 })
 
-describe('ephemeral KEM keys', () => {
-  it('hand each key pair out once and make the next one ahead', async () => {
-    const keys = new EphemeralKemKeys()
-    keys.prepare()
+describe('prepared HELLOs', () => {
+  const bounds = { maxFrameBytes: 1000, maxStreamsPerKind: 7 }
+
+  it('hand each HELLO out once, signed for the machine, and make the next one on request', async () => {
+    const hellos = new PreparedHellos(machineKey, bounds)
+    hellos.prepare()
     await new Promise((resolve) => setImmediate(resolve))
-    expect(keys.ready).toBe(true)
-    const first = keys.take()
-    expect(keys.ready).toBe(false)
+    expect(hellos.ready).toBe(true)
+    const first = hellos.take()
+    expect(hellos.ready).toBe(false)
+    const decoded = decodeHello(first.hello)
+    expect(decoded).toMatchObject(bounds)
+    expect(decoded.kemPublicKey).toEqual(first.kem.publicKey)
+    const signed = helloTranscript(machineKey.publicKey, decoded.body)
+    const context = signingContext(PQ_CLIENT_SIGNATURE_CONTEXT)
+    expect(verifyMlDsa65(machineKey.publicKey, signed, decoded.signature, context)).toBe(true)
+    // No refill until asked: making one must not compete with the handshake that took it.
     await new Promise((resolve) => setImmediate(resolve))
-    expect(keys.ready).toBe(true)
-    const second = keys.take()
-    expect(second.publicKey).not.toEqual(first.publicKey)
-    keys.stop()
+    expect(hellos.ready).toBe(false)
+    hellos.prepare()
     await new Promise((resolve) => setImmediate(resolve))
-    expect(keys.ready).toBe(false)
-    expect(keys.take().publicKey).toHaveLength(1184)
+    const second = hellos.take()
+    expect(second.kem.publicKey).not.toEqual(first.kem.publicKey)
+    expect(decodeHello(second.hello).nonce).not.toEqual(decoded.nonce)
+    hellos.stop()
+    hellos.prepare()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(hellos.ready).toBe(false)
+    expect(hellos.take().kem.publicKey).toHaveLength(1184)
   })
 })

@@ -28,6 +28,8 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   DialError: 502,
   HandshakeError: 502,
   PeerIdentityMismatchError: 502,
+  PeerCertificateNotYetValidError: 502,
+  PeerCertificateExpiredError: 502,
   DirectSendError: 502,
   ConnectionClosedError: 502,
   StreamResetError: 502,

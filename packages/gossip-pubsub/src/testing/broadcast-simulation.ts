@@ -26,8 +26,10 @@ export interface BroadcastSimulationInit {
   readonly latency?: { readonly min: number; readonly max: number }
   /** How many nodes (the first ones) get an agent key and may publish. Default 1. */
   readonly publishers?: number
-  /** Topic every node subscribes to at start. Default 'sim'. */
+  /** The topic of the simulation. Default 'sim'. */
   readonly topic?: string
+  /** Which nodes subscribe to the topic at start (interest-scoped trees). Default: every node. */
+  readonly subscribed?: (index: number) => boolean
   readonly nodeInit?: PubsubNodeInit
   readonly backend: PqcBackend
 }
@@ -41,6 +43,8 @@ export interface SimulatedNode {
   readonly deliveries: Delivery[]
   /** The most hops any delivered envelope had travelled (LDH). */
   lastDeliveryHops: number
+  /** MESSAGE frames (payloads) this node received, repairs included. */
+  messageFrames: number
 }
 
 /** Per-message dissemination figures. */
@@ -57,8 +61,10 @@ export interface BroadcastSimulation {
   readonly clock: VirtualClock
   readonly nodes: readonly SimulatedNode[]
   readonly topic: string
-  /** Publishes from node `index`; returns the message ids. */
+  /** Publishes from node `index` (subscribed or not); returns the message ids. */
   publish(index: number, payloads: readonly Uint8Array[]): MessageId[]
+  subscribe(index: number): void
+  unsubscribe(index: number): void
   /** Advances virtual time by `ms`, delivering frames and firing node timers. */
   run(ms: number): void
   /** Drops every frame between `side` and the other nodes until `heal()`. */
@@ -83,6 +89,7 @@ export function createBroadcastSimulation(init: BroadcastSimulationInit): Broadc
   const links = random.derive('links')
   const indexOf = new Map<string, number>()
   const receivedById = new Map<MessageId, number>()
+  const originOf = new Map<MessageId, number>()
   const wakeTimers = new Map<number, { at: number; handle: TimerHandle }>()
   let cut: ReadonlySet<number> | undefined
   let filter: ((from: number, to: number, frame: Uint8Array) => Uint8Array | undefined) | undefined
@@ -103,6 +110,7 @@ export function createBroadcastSimulation(init: BroadcastSimulationInit): Broadc
       neighbours: neighbours.map((other) => `node-${other}`),
       deliveries: [],
       lastDeliveryHops: 0,
+      messageFrames: 0,
     }
   })
 
@@ -135,6 +143,7 @@ export function createBroadcastSimulation(init: BroadcastSimulationInit): Broadc
     try {
       const decoded = decodeFrame(frame, limits)
       if (decoded.type === 'message') {
+        target.messageFrames++
         hops = decoded.hops
         const id = messageIdOf(signedBodyOf(decoded.envelope))
         receivedById.set(id, (receivedById.get(id) ?? 0) + 1)
@@ -163,8 +172,10 @@ export function createBroadcastSimulation(init: BroadcastSimulationInit): Broadc
     wakeTimers.set(index, { at, handle })
   }
 
+  const subscribed = init.subscribed ?? (() => true)
   for (const simulated of nodes) {
-    apply(simulated.index, simulated.node.subscribe(topic, clock.now()))
+    if (subscribed(simulated.index))
+      apply(simulated.index, simulated.node.subscribe(topic, clock.now()))
     for (const neighbour of simulated.neighbours)
       apply(simulated.index, simulated.node.neighbourUp(neighbour, clock.now()))
   }
@@ -178,7 +189,22 @@ export function createBroadcastSimulation(init: BroadcastSimulationInit): Broadc
       if (simulated === undefined) throw new RangeError(`no node ${index}`)
       const output = simulated.node.publish(topic, payloads, clock.now())
       apply(index, output)
-      return [...new Set(output.deliveries.map((delivery) => delivery.id))]
+      // A publisher that is not subscribed delivers nothing: read the ids off its MESSAGE frames.
+      const ids = output.deliveries.map((delivery) => delivery.id)
+      for (const { frame } of output.sends) {
+        const decoded = decodeFrame(frame, limits)
+        if (decoded.type === 'message') ids.push(messageIdOf(signedBodyOf(decoded.envelope)))
+      }
+      for (const id of ids) originOf.set(id, index)
+      return [...new Set(ids)]
+    },
+    subscribe(index) {
+      const simulated = nodes[index]
+      if (simulated !== undefined) apply(index, simulated.node.subscribe(topic, clock.now()))
+    },
+    unsubscribe(index) {
+      const simulated = nodes[index]
+      if (simulated !== undefined) apply(index, simulated.node.unsubscribe(topic, clock.now()))
     },
     run(ms) {
       clock.advance(ms)
@@ -196,12 +222,14 @@ export function createBroadcastSimulation(init: BroadcastSimulationInit): Broadc
       filter = next
     },
     figures(id) {
-      const delivered = nodes.filter((simulated) =>
-        simulated.deliveries.some((delivery) => delivery.id === id),
+      const delivered = nodes.filter(
+        (simulated) =>
+          simulated.index !== originOf.get(id) &&
+          simulated.deliveries.some((delivery) => delivery.id === id),
       ).length
       const received = receivedById.get(id) ?? 0
       const others = Math.max(1, nodes.length - 1)
-      return { delivered: delivered - 1, received, rmr: received / others - 1 }
+      return { delivered, received, rmr: received / others - 1 }
     },
   }
 }

@@ -16,7 +16,14 @@ import {
   type PubsubNodeInit,
   type PubsubOutput,
 } from '../pubsub-node.js'
-import type { MessageId } from '../signed-envelope.js'
+import { decodeFrame, resolveFrameLimits } from '../pubsub-frame.js'
+import { messageIdOf, signedBodyOf, type MessageId } from '../signed-envelope.js'
+
+function decodeMessage(frame: Uint8Array): Uint8Array {
+  const decoded = decodeFrame(frame, resolveFrameLimits())
+  if (decoded.type !== 'message') throw new InvalidStateError('not a MESSAGE frame')
+  return decoded.envelope
+}
 
 /** Options of `createOverlayBroadcast`. */
 export interface OverlayBroadcastInit {
@@ -24,14 +31,18 @@ export interface OverlayBroadcastInit {
   /** Membership simulator options (seed, latency 10–50 ms by default, loss). */
   readonly simulation?: SimulationInit
   readonly pubsub?: PubsubNodeInit
-  /** Topic every node subscribes to. Default 'b3'. */
+  /** The topic broadcast on. Default 'b3'. */
   readonly topic?: string
+  /** Which nodes (by index) subscribe to the topic (interest-scoped trees). Default: every node. */
+  readonly subscribed?: (index: number) => boolean
 }
 
 /** Traffic counted since the last `resetCounters()`. */
 export interface BroadcastCounters {
   /** MESSAGE frames received by live nodes (repairs included). */
   messageFrames: number
+  /** MESSAGE frames received, by node index. */
+  readonly messageFramesByNode: number[]
   /** Every pub/sub frame sent, and its bytes. */
   frames: number
   bytes: number
@@ -49,6 +60,8 @@ export interface OverlayBroadcast {
   delivery(id: MessageId): { delivered: number; lastDeliveryHops: number }
   run(ms: number): void
   resetCounters(): void
+  /** The pub/sub node of node `index` (its stats, say). */
+  node(index: number): PubsubNode
 }
 
 interface Member {
@@ -66,7 +79,13 @@ export function createOverlayBroadcast(init: OverlayBroadcastInit): OverlayBroad
   const latency = simulation.latency
   const members: Member[] = []
   const delivered = new Map<MessageId, { origin: number; nodes: Set<number>; hops: number }>()
-  const counters: BroadcastCounters = { messageFrames: 0, frames: 0, bytes: 0 }
+  const counters: BroadcastCounters = {
+    messageFrames: 0,
+    messageFramesByNode: [],
+    frames: 0,
+    bytes: 0,
+  }
+  const subscribed = init.subscribed ?? (() => true)
 
   const member = (index: number): Member => {
     let existing = members[index]
@@ -75,7 +94,7 @@ export function createOverlayBroadcast(init: OverlayBroadcastInit): OverlayBroad
       const node = createPubsubNode({ backend: init.backend, agentKey }, init.pubsub, clock.now())
       existing = { node, timer: undefined, timerAt: undefined }
       members[index] = existing
-      apply(index, node.subscribe(topic, clock.now()), 0)
+      if (subscribed(index)) apply(index, node.subscribe(topic, clock.now()), 0)
     }
     return existing
   }
@@ -102,7 +121,11 @@ export function createOverlayBroadcast(init: OverlayBroadcastInit): OverlayBroad
       if (!target.alive || !source.alive || target.group !== source.group) return
       // MESSAGE frames: version, type 1, hops u16 (docs/protocols/pubsub.md "Frames").
       const isMessage = frame[1] === 1
-      if (isMessage) counters.messageFrames++
+      if (isMessage) {
+        counters.messageFrames++
+        counters.messageFramesByNode[target.index] =
+          (counters.messageFramesByNode[target.index] ?? 0) + 1
+      }
       const hops = isMessage ? ((frame[2] ?? 0) << 8) | (frame[3] ?? 0) : 0
       const output = member(target.index).node.receive(source.id, frame, clock.now())
       apply(target.index, output, hops)
@@ -144,7 +167,11 @@ export function createOverlayBroadcast(init: OverlayBroadcastInit): OverlayBroad
     publish(index, payload) {
       const entry = member(index)
       const output = entry.node.publish(topic, [payload], clock.now())
-      const id = output.deliveries[0]?.id
+      // A publisher that is not subscribed delivers nothing: read the id off a MESSAGE frame.
+      const frame = output.sends.find(({ frame }) => frame[1] === 1)?.frame
+      const id =
+        output.deliveries[0]?.id ??
+        (frame === undefined ? undefined : messageIdOf(signedBodyOf(decodeMessage(frame))))
       if (id === undefined) throw new InvalidStateError('publish produced no delivery')
       delivered.set(id, { origin: index, nodes: new Set(), hops: 0 })
       apply(index, output, 0)
@@ -160,8 +187,12 @@ export function createOverlayBroadcast(init: OverlayBroadcastInit): OverlayBroad
     run(ms) {
       simulation.run(ms)
     },
+    node(index) {
+      return member(index).node
+    },
     resetCounters() {
       counters.messageFrames = 0
+      counters.messageFramesByNode.length = 0
       counters.frames = 0
       counters.bytes = 0
     },

@@ -10,8 +10,19 @@ import {
   type MachineId,
   type MlDsa65KeyPair,
 } from '@x0x/pqc'
-import { HandshakeError } from '../errors.js'
-import { CERT_BINDING_CONTEXT, MACHINE_BINDING_OID, MACHINE_BINDING_VERSION } from './constants.js'
+import {
+  HandshakeError,
+  PeerCertificateExpiredError,
+  PeerCertificateNotYetValidError,
+} from '../errors.js'
+import {
+  CERT_BINDING_CONTEXT,
+  CERTIFICATE_BACKDATE_MS,
+  CERTIFICATE_CLOCK_SKEW_MS,
+  CERTIFICATE_NOT_AFTER,
+  MACHINE_BINDING_OID,
+  MACHINE_BINDING_VERSION,
+} from './constants.js'
 import {
   TAG_BIT_STRING,
   TAG_BOOLEAN,
@@ -23,6 +34,7 @@ import {
   TAG_SEQUENCE,
   TAG_SET,
   TAG_UTF8_STRING,
+  decodeTime,
   encodeOid,
   encodeSequence,
   encodeTime,
@@ -40,9 +52,6 @@ const COMMON_NAME_OID = encodeOid('2.5.4.3')
 const BINDING_OID = encodeOid(MACHINE_BINDING_OID)
 const BINDING_BYTES = 1 + ML_DSA_65_PUBLIC_KEY_BYTES + ML_DSA_65_SIGNATURE_BYTES
 const BINDING_CONTEXT = signingContext(CERT_BINDING_CONTEXT)
-/** Backdating absorbs clock skew between peers; the key lives only as long as the process. */
-const BACKDATE_MS = 60 * 60 * 1000
-const VALIDITY_MS = 365 * 24 * 60 * 60 * 1000
 /**
  * Certificates whose binding verified, by SHA-256 of their DER: each side checks the peer's
  * certificate in the TLS verify callback and again when it sets the connection up, and a node
@@ -50,7 +59,7 @@ const VALIDITY_MS = 365 * 24 * 60 * 60 * 1000
  * successes are kept (a forged certificate costs a verification every time); oldest evicted.
  */
 const VERIFIED_CACHE_ENTRIES = 256
-const verifiedCache = new Map<string, VerifiedCertificate>()
+const verifiedCache = new Map<string, CheckedCertificate>()
 
 /** A certificate and its private key, in the PEM form the QUIC library takes. */
 export interface MachineCertificate {
@@ -66,6 +75,17 @@ export interface VerifiedCertificate {
   readonly machineId: MachineId
   readonly machinePublicKey: Uint8Array
   readonly certificateKey: Uint8Array
+}
+
+/** A certificate's validity window (RFC 5280 §4.1.2.5), in milliseconds since the epoch. */
+export interface CertificateValidity {
+  readonly notBefore: number
+  readonly notAfter: number
+}
+
+/** A certificate whose binding verified, with the window its dates allow. */
+interface CheckedCertificate extends CertificateValidity {
+  readonly verified: VerifiedCertificate
 }
 
 /** An extension to place in a certificate. */
@@ -102,12 +122,17 @@ function toPem(der: Uint8Array): string {
 
 /**
  * A self-signed X.509 v3 certificate (RFC 5280) for a fresh Ed25519 key (or `keyPair`), carrying
- * `extensions`. Valid from an hour before `now` for a year.
+ * `extensions`. Valid from `CERTIFICATE_BACKDATE_MS` before `now` with no expiry, unless
+ * `validity` says otherwise (tests craft certificates outside their window with it).
  */
 export function createEd25519Certificate(
   extensions: readonly CertificateExtension[],
   now: number,
   keyPair: { privateKey: KeyObject; publicKey: KeyObject } = generateKeyPairSync('ed25519'),
+  validity: CertificateValidity = {
+    notBefore: now - CERTIFICATE_BACKDATE_MS,
+    notAfter: CERTIFICATE_NOT_AFTER,
+  },
 ): MachineCertificate {
   const serial = randomBytes(16)
   // A positive INTEGER without a leading zero byte (X.690 §8.3.2).
@@ -119,8 +144,8 @@ export function createEd25519Certificate(
     ED25519_ALGORITHM,
     name,
     encodeSequence(
-      encodeTime(new Date(now - BACKDATE_MS)),
-      encodeTime(new Date(now + VALIDITY_MS)),
+      encodeTime(new Date(validity.notBefore)),
+      encodeTime(new Date(validity.notAfter)),
     ),
     name,
     new Uint8Array(keyPair.publicKey.export({ type: 'spki', format: 'der' })),
@@ -161,7 +186,7 @@ export function createMachineCertificate(
   return createEd25519Certificate([{ oid: MACHINE_BINDING_OID, value: binding }], now, keyPair)
 }
 
-interface CertificateFields {
+interface CertificateFields extends CertificateValidity {
   readonly certificateKey: Uint8Array
   readonly binding: Uint8Array | undefined
 }
@@ -172,6 +197,9 @@ function readFields(certDer: Uint8Array): CertificateFields {
   const tbs = readChildren(expectTag(tbsElement, TAG_SEQUENCE, 'tbsCertificate').contents)
   // version [0], serial, signature, issuer, validity, subject, subjectPublicKeyInfo, …
   const offset = tbs[0]?.tag === TAG_CONTEXT_0 ? 1 : 0
+  const validity = readChildren(expectTag(tbs[offset + 3], TAG_SEQUENCE, 'validity').contents)
+  const notBefore = decodeTime(validity[0])
+  const notAfter = decodeTime(validity[1])
   const spki = readChildren(
     expectTag(tbs[offset + 5], TAG_SEQUENCE, 'subjectPublicKeyInfo').contents,
   )
@@ -195,30 +223,51 @@ function readFields(certDer: Uint8Array): CertificateFields {
       binding = expectTag(parts.at(-1), TAG_OCTET_STRING, 'an extension value').contents
     }
   }
-  return { certificateKey: bits.subarray(1), binding }
+  return { certificateKey: bits.subarray(1), binding, notBefore, notAfter }
 }
 
 /**
- * Checks that the leaf certificate of a peer carries a machine binding for its own key and
- * returns the machine it proves. TLS 1.3's CertificateVerify (RFC 8446 §4.4.3) already proved
- * that the peer holds the certificate's Ed25519 key; the binding ties that key to the machine.
+ * Checks that the leaf certificate of a peer is within its validity window at `now` (give or
+ * take `CERTIFICATE_CLOCK_SKEW_MS`) and carries a machine binding for its own key, and returns
+ * the machine it proves. TLS 1.3's CertificateVerify (RFC 8446 §4.4.3) already proved that the
+ * peer holds the certificate's Ed25519 key; the binding ties that key to the machine.
  *
- * @throws HandshakeError when the certificate is malformed, unbound, or bound by a bad signature.
+ * @throws HandshakeError when the certificate is malformed, unbound, or bound by a bad signature;
+ *   PeerCertificateNotYetValidError or PeerCertificateExpiredError outside its window.
  */
-export function verifyMachineCertificate(certDer: Uint8Array): VerifiedCertificate {
+export function verifyMachineCertificate(certDer: Uint8Array, now: number): VerifiedCertificate {
   const digest = createHash('sha256').update(certDer).digest('base64')
   const cached = verifiedCache.get(digest)
-  if (cached !== undefined) return cached
-  const verified = verifyUncached(certDer)
+  if (cached !== undefined) {
+    // Checked on every use: a certificate may expire while its entry lives.
+    checkValidity(cached, now)
+    return cached.verified
+  }
+  const checked = verifyUncached(certDer, now)
   if (verifiedCache.size >= VERIFIED_CACHE_ENTRIES) {
     verifiedCache.delete(verifiedCache.keys().next().value as string)
   }
-  verifiedCache.set(digest, verified)
-  return verified
+  verifiedCache.set(digest, checked)
+  return checked.verified
 }
 
-function verifyUncached(certDer: Uint8Array): VerifiedCertificate {
-  const { certificateKey, binding } = readFields(certDer)
+function checkValidity(validity: CertificateValidity, now: number): void {
+  if (now + CERTIFICATE_CLOCK_SKEW_MS < validity.notBefore) {
+    throw new PeerCertificateNotYetValidError(
+      `the peer certificate is valid from ${new Date(validity.notBefore).toISOString()}`,
+    )
+  }
+  if (now - CERTIFICATE_CLOCK_SKEW_MS > validity.notAfter) {
+    throw new PeerCertificateExpiredError(
+      `the peer certificate expired at ${new Date(validity.notAfter).toISOString()}`,
+    )
+  }
+}
+
+function verifyUncached(certDer: Uint8Array, now: number): CheckedCertificate {
+  const { certificateKey, binding, notBefore, notAfter } = readFields(certDer)
+  // Before the ML-DSA-65 verification: a stale certificate costs no signature check.
+  checkValidity({ notBefore, notAfter }, now)
   if (binding === undefined) throw new HandshakeError('the peer certificate has no machine binding')
   if (binding.length !== BINDING_BYTES || binding[0] !== MACHINE_BINDING_VERSION) {
     throw new HandshakeError('the peer machine binding has the wrong version or size')
@@ -228,9 +277,10 @@ function verifyUncached(certDer: Uint8Array): VerifiedCertificate {
   if (!verifyMlDsa65(machinePublicKey, certificateKey, signature, BINDING_CONTEXT)) {
     throw new HandshakeError('the peer machine binding signature does not verify')
   }
-  return {
+  const verified = {
     machineId: machineIdFromPublicKey(machinePublicKey),
     machinePublicKey,
     certificateKey: certificateKey.slice(),
   }
+  return { verified, notBefore, notAfter }
 }

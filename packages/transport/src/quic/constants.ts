@@ -6,6 +6,27 @@
  */
 export const MACHINE_BINDING_OID = '2.25.132825408703196463304108011038037572966'
 
+/**
+ * How far a peer certificate's validity window is stretched at both ends when checked, for
+ * clocks that disagree: a `notBefore` up to this far in our future, or a `notAfter` up to this
+ * far in our past, is still accepted.
+ */
+export const CERTIFICATE_CLOCK_SKEW_MS = 5 * 60 * 1000
+
+/**
+ * Our certificates' `notBefore` lies this far before the start, so that a peer whose clock is
+ * behind ours by up to this (plus the skew tolerance) accepts them.
+ */
+export const CERTIFICATE_BACKDATE_MS = 60 * 60 * 1000
+
+/**
+ * Our certificates' `notAfter`: RFC 5280 §4.1.2.5's "no well-defined expiration date"
+ * (99991231235959Z). The key lives only as long as the process, and the machine binding signs
+ * the key alone, so an expiry date would bound nothing (whoever holds the key can re-sign any
+ * dates) while a node running longer than it would become unreachable.
+ */
+export const CERTIFICATE_NOT_AFTER = Date.UTC(9999, 11, 31, 23, 59, 59)
+
 /** Version byte of the binding extension, so a later layout can coexist during an upgrade. */
 export const MACHINE_BINDING_VERSION = 1
 
@@ -13,7 +34,7 @@ export const MACHINE_BINDING_VERSION = 1
 export const CERT_BINDING_CONTEXT = 'x0x/transport/cert-binding/v1'
 
 /** Transcript prefix of the post-quantum handshake; also the root of its signature contexts. */
-export const PQ_HANDSHAKE_LABEL = 'x0x/transport/pq-handshake/v2'
+export const PQ_HANDSHAKE_LABEL = 'x0x/transport/pq-handshake/v3'
 
 /** Context of the server's transcript signature: distinct from the client's, so none reflects. */
 export const PQ_SERVER_SIGNATURE_CONTEXT = `${PQ_HANDSHAKE_LABEL}/server`
@@ -25,19 +46,20 @@ export const PQ_CLIENT_SIGNATURE_CONTEXT = `${PQ_HANDSHAKE_LABEL}/client`
 export const SESSION_KEY_INFO = 'x0x/transport/session/v1'
 
 /**
- * Version of the post-quantum handshake; a peer speaking another is refused. Version 2 signs
- * HELLO, so the client is open after one round trip (version 1 took two).
+ * Version of the post-quantum handshake; a peer speaking another is refused. Version 2 signed
+ * HELLO, so the client is open after one round trip (version 1 took two); version 3 signs it
+ * ahead of the dial (it names no connection), so no signature is made on the client's path.
  */
-export const PQ_HANDSHAKE_VERSION = 2
+export const PQ_HANDSHAKE_VERSION = 3
 
 /** Size of each side's handshake nonce: 256 bits, so transcripts never repeat. */
 export const HANDSHAKE_NONCE_BYTES = 32
 
 /** Plaintext of the server's READY frame: key confirmation, the client opens it or fails. */
-export const READY_PLAINTEXT = 'x0x/transport/ready/v2'
+export const READY_PLAINTEXT = 'x0x/transport/ready/v3'
 
 /** Plaintext of the client's FINISH frame: key confirmation, the server opens it or fails. */
-export const FINISH_PLAINTEXT = 'x0x/transport/finish/v2'
+export const FINISH_PLAINTEXT = 'x0x/transport/finish/v3'
 
 /** ALPN of our QUIC connections (RFC 9001 §8.1): both ends must offer it. */
 export const APPLICATION_PROTOCOL = 'x0x/1'

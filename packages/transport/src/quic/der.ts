@@ -68,6 +68,34 @@ export function encodeTime(date: Date): Uint8Array {
     : encodeTlv(TAG_GENERALIZED_TIME, ascii(digits))
 }
 
+/**
+ * The instant of a UTCTime or GeneralizedTime element, in the only forms RFC 5280 §4.1.2.5
+ * allows: `YYMMDDHHMMSSZ` (years 1950–2049) and `YYYYMMDDHHMMSSZ`.
+ */
+export function decodeTime(element: DerElement | undefined): number {
+  const text = new TextDecoder().decode(element?.contents)
+  const utc = element?.tag === TAG_UTC_TIME && /^\d{12}Z$/.test(text)
+  const generalized = element?.tag === TAG_GENERALIZED_TIME && /^\d{14}Z$/.test(text)
+  if (!utc && !generalized) throw malformed('expected a UTCTime or GeneralizedTime')
+  const digits = utc ? `${Number(text.slice(0, 2)) < 50 ? '20' : '19'}${text}` : text
+  const [year, month, day, hour, minute, second] = [0, 4, 6, 8, 10, 12].map((start, index) =>
+    Number(digits.slice(start, index === 0 ? 4 : start + 2)),
+  ) as [number, number, number, number, number, number]
+  const date = new Date(0)
+  date.setUTCFullYear(year, month - 1, day)
+  date.setUTCHours(hour, minute, second)
+  // The setters roll 2024-02-31 over to March: a date that does not round-trip is not a date.
+  const roundTrips =
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second
+  if (!roundTrips) throw malformed('an impossible date')
+  return date.getTime()
+}
+
 /** A decoded element: its tag and where its contents sit in the input. */
 export interface DerElement {
   readonly tag: number

@@ -19,11 +19,13 @@ const TAG_OPTIONS = { authTagLength: AEAD_TAG_BYTES }
  */
 class FrameCipher {
   readonly #key: KeyObject
+  readonly #streamId: number
   readonly #nonce = new Uint8Array(AEAD_NONCE_BYTES)
   readonly #nonceView = new DataView(this.#nonce.buffer)
 
   constructor(key: Uint8Array, streamId: number) {
     this.#key = createSecretKey(key)
+    this.#streamId = streamId
     this.#nonceView.setBigUint64(0, BigInt(streamId))
   }
 
@@ -55,7 +57,11 @@ class FrameCipher {
       decipher.final()
     } catch (error) {
       plaintext.fill(0)
-      throw new DecryptionFailedError(`${CIPHER}: authentication failed`, { cause: error })
+      // Where, never what: no key, nonce or byte of the frame goes into the message.
+      throw new DecryptionFailedError(
+        `frame ${sequence} of stream ${this.#streamId} failed to open (${CIPHER}): tampered, replayed, reordered or moved`,
+        { cause: error },
+      )
     }
     // A plain Uint8Array that owns its memory (`update` may return a view into a larger buffer).
     if (plaintext.byteOffset === 0 && plaintext.byteLength === plaintext.buffer.byteLength) {

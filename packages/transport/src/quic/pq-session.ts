@@ -47,6 +47,25 @@ export interface SessionSetup {
   readonly signal: AbortSignal
 }
 
+/**
+ * A client's HELLO, signed ahead of its dial (it names no connection), with the ephemeral KEM
+ * key pair it offers: used for one connection only (forward secrecy).
+ */
+export interface PreparedHello {
+  readonly kem: MlKem768KeyPair
+  /** The whole HELLO message, signature included. */
+  readonly hello: Uint8Array
+}
+
+/** A fresh ephemeral KEM key pair and nonce in a HELLO signed by `machineKey`. */
+export function prepareHello(machineKey: MlDsa65KeyPair, bounds: PeerBounds): PreparedHello {
+  const kem = generateMlKem768KeyPair()
+  const nonce = crypto.getRandomValues(new Uint8Array(HANDSHAKE_NONCE_BYTES))
+  const body = encodeHelloBody({ ...bounds, nonce, kemPublicKey: kem.publicKey })
+  const signature = machineKey.sign(helloTranscript(machineKey.publicKey, body), CLIENT_CONTEXT)
+  return { kem, hello: concatBytes(body, signature) }
+}
+
 /** An established session: the keys and what the peer announced. */
 export interface Session {
   readonly keys: SessionKeys
@@ -136,20 +155,18 @@ function verifySignature(
 }
 
 /**
- * The dialling side: a signed HELLO; ACCEPT and READY in one flight prove that the server
- * verified us and derived the same keys, so we are open after one round trip; FINISH confirms
- * our keys to the server. `kem` is the connection's ephemeral key pair, used for it alone.
+ * The dialling side: HELLO (signed ahead, `prepared`); ACCEPT and READY in one flight prove that
+ * the server verified us and derived the same keys, so we are open after one round trip; FINISH
+ * confirms our keys to the server. `prepared` must carry `setup.machineKey`'s signature and
+ * `setup.bounds`, and serves this connection alone.
  */
 export async function runClientSession(
   stream: QUICStream,
   setup: SessionSetup,
-  kem: MlKem768KeyPair = generateMlKem768KeyPair(),
+  prepared: PreparedHello = prepareHello(setup.machineKey, setup.bounds),
 ): Promise<Session> {
   const channel = new ByteChannel(stream, setup.signal)
-  const nonce = crypto.getRandomValues(new Uint8Array(HANDSHAKE_NONCE_BYTES))
-  const body = encodeHelloBody({ ...setup.bounds, nonce, kemPublicKey: kem.publicKey })
-  const signature = setup.machineKey.sign(helloTranscript(setup.identities, body), CLIENT_CONTEXT)
-  const hello = concatBytes(body, signature)
+  const { kem, hello } = prepared
   await channel.write(hello)
   const accept = decodeAccept(await channel.read(ACCEPT_BYTES))
   const transcript = handshakeTranscript(setup.identities, hello, accept.body)
@@ -173,7 +190,7 @@ export async function runServerSession(stream: QUICStream, setup: SessionSetup):
   const helloBytes = await channel.read(HELLO_BYTES)
   const hello = decodeHello(helloBytes)
   const { clientMachineKey } = setup.identities
-  const helloSigned = helloTranscript(setup.identities, hello.body)
+  const helloSigned = helloTranscript(clientMachineKey, hello.body)
   verifySignature(clientMachineKey, helloSigned, hello.signature, CLIENT_CONTEXT, 'client')
   const { ciphertext, sharedSecret } = encapsulateMlKem768(hello.kemPublicKey)
   const nonce = crypto.getRandomValues(new Uint8Array(HANDSHAKE_NONCE_BYTES))

@@ -26,11 +26,14 @@ export interface AcceptHooks {
   waitForTurn(machineId: MachineId, signal: AbortSignal): Promise<boolean>
 }
 
-function peerCertificate(quicConnection: QUICConnection): VerifiedCertificate | undefined {
+function peerCertificate(
+  quicConnection: QUICConnection,
+  now: number,
+): VerifiedCertificate | undefined {
   try {
     const leaf = quicConnection.getRemoteCertsChain()[0]
     if (leaf === undefined) throw new HandshakeError('the peer presented no certificate')
-    return verifyMachineCertificate(leaf)
+    return verifyMachineCertificate(leaf, now)
   } catch {
     return undefined
   }
@@ -48,7 +51,7 @@ export async function acceptConnection(
   hooks: AcceptHooks,
   signal: AbortSignal,
 ): Promise<DialedConnection | undefined> {
-  const remote = peerCertificate(quicConnection)
+  const remote = peerCertificate(quicConnection, endpoint.context.clock.now())
   if (remote === undefined || !hooks.admit(remote.machineId)) {
     await quicConnection
       .stop({ isApp: true, errorCode: CLOSE_CODE_REFUSED, force: true })

@@ -36,6 +36,8 @@ export interface ConnectionContext {
   onDisconnected(connection: QuicConnectionImpl, reason: DisconnectReason, error?: Error): void
   /** Called once, when the connection has released everything (announced or not). */
   onReleased(connection: QuicConnectionImpl): void
+  /** Called once, when this side closes the connection for a protocol error (close code 4). */
+  onProtocolError(connection: QuicConnectionImpl, error: Error): void
 }
 
 /** The parts of a connection known once QUIC and TLS are up. */
@@ -50,6 +52,8 @@ export interface ConnectionSetup {
 }
 
 type InternalStatus = 'handshaking' | ConnectionStatus
+
+const IPV4_MAPPED = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i
 
 /**
  * One QUIC connection from the moment TLS authenticated the peer. Until the post-quantum session
@@ -107,7 +111,11 @@ export class QuicConnectionImpl implements Connection {
   }
 
   get remoteAddress(): PeerAddress {
-    return { host: this.quicConnection.remoteHost, port: this.quicConnection.remotePort }
+    const host = this.quicConnection.remoteHost
+    // A dual-stack socket sees IPv4 peers as `::ffff:a.b.c.d` (RFC 4291 §2.5.5.2): report the
+    // IPv4 address, which any socket can dial back.
+    const mapped = IPV4_MAPPED.exec(host)?.[1]
+    return { host: mapped ?? host, port: this.quicConnection.remotePort }
   }
 
   /** The server side: the first stream the client opens carries the handshake. */
@@ -180,8 +188,23 @@ export class QuicConnectionImpl implements Connection {
     return this.#closed
   }
 
-  /** A stream broke the protocol (a frame failed to open): the whole connection is suspect. */
+  /**
+   * A stream broke the protocol: a frame failed to open (tampered, replayed, reordered, moved)
+   * or broke the frame limit. Inside an authenticated QUIC connection that means an attacker
+   * who can inject into it, or a broken peer; the streams share the session keys, so none is
+   * trusted further and the whole connection closes (transport.md §3).
+   */
   protocolError(error: Error): void {
+    if (this.#status === 'closed' || this.#status === 'closing') return
+    // The error says where (stream, frame number), never a key or a byte of the frame.
+    this.#context.log.warn(
+      'closing connection %s to %s for a protocol error: %s: %s',
+      this.id,
+      this.remoteMachineId,
+      error.name,
+      error.message,
+    )
+    this.#context.onProtocolError(this, error)
     void this.terminate(CLOSE_CODE_PROTOCOL_ERROR, 'error', error)
   }
 

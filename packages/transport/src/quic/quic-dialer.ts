@@ -42,11 +42,20 @@ async function connectQuic(
   signal: AbortSignal,
 ): Promise<{ client: QUICClient; remote: VerifiedCertificate }> {
   let presented: VerifiedCertificate | undefined
-  const verifyCallback = createVerifyCallback((verified) => {
-    presented = verified
-    const wanted = expected === undefined || verified.machineId === expected
-    return wanted && verified.machineId !== endpoint.machineId
-  }, endpoint.log)
+  let refusal: Error | undefined
+  const { clock } = endpoint.context
+  const verifyCallback = createVerifyCallback(
+    (verified) => {
+      presented = verified
+      const wanted = expected === undefined || verified.machineId === expected
+      return wanted && verified.machineId !== endpoint.machineId
+    },
+    endpoint.log,
+    clock,
+    (error) => {
+      refusal = error
+    },
+  )
   let client: QUICClient
   try {
     client = await QUICClient.createQUICClient(
@@ -65,12 +74,14 @@ async function connectQuic(
     if (expected !== undefined && presented !== undefined && presented.machineId !== expected) {
       throw mismatch(expected, presented)
     }
+    // Our verify callback refused the certificate: say why (stale dates, a bad binding).
+    if (refusal !== undefined) throw refusal
     throw new DialError(`QUIC to ${address.host}:${address.port} failed`, { cause: error })
   }
   try {
     const leaf = client.connection.getRemoteCertsChain()[0]
     if (leaf === undefined) throw new HandshakeError('the peer presented no certificate')
-    const remote = verifyMachineCertificate(leaf)
+    const remote = verifyMachineCertificate(leaf, clock.now())
     if (expected !== undefined && remote.machineId !== expected) throw mismatch(expected, remote)
     return { client, remote }
   } catch (error) {
@@ -117,10 +128,13 @@ export async function dialAddress(
         bounds: localBounds(endpoint.limits),
         signal,
       },
-      endpoint.kemKeys.take(),
+      endpoint.hellos.take(),
     )
     return { connection, session }
   } catch (error) {
     throw await failHandshake(connection, error, signal)
+  } finally {
+    // The next dial's HELLO, made now that this handshake no longer needs the CPU.
+    endpoint.hellos.prepare()
   }
 }

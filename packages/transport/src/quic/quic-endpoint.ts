@@ -10,7 +10,7 @@ import {
   CLOSE_CODE_HANDSHAKE_FAILED,
   CLOSE_CODE_REFUSED,
 } from './constants.js'
-import type { EphemeralKemKeys } from './ephemeral-kem-keys.js'
+import type { PreparedHellos } from './prepared-hellos.js'
 import type { ConnectionContext, QuicConnectionImpl } from './quic-connection.js'
 import type { PeerBounds, TranscriptIdentities } from './session-handshake.js'
 
@@ -24,8 +24,8 @@ export interface QuicEndpoint {
   readonly libraryLogger: LibraryLogger
   readonly log: Logger
   readonly context: ConnectionContext
-  /** Ephemeral KEM key pairs for our dials, one made ahead. */
-  readonly kemKeys: EphemeralKemKeys
+  /** Signed HELLOs (each with its ephemeral KEM key) for our dials, one made ahead. */
+  readonly hellos: PreparedHellos
   nextConnectionId(): string
 }
 

@@ -1,6 +1,6 @@
 import type { QUICStream } from '@matrixai/quic'
 import { raceSignal, throwIfAborted, type Clock, type Logger } from '@x0x/base'
-import type { MachineId } from '@x0x/pqc'
+import { DecryptionFailedError, type MachineId } from '@x0x/pqc'
 import { FrameTooLargeError, StreamClosedError, StreamResetError } from '../errors.js'
 import { WaitList } from '../memory/wait-list.js'
 import type { AbortOptions, FrameStream, StreamKind } from '../transport.js'
@@ -25,6 +25,8 @@ export interface StreamSetup {
   readonly log: Logger
   /** Called once, when both directions have ended: frees the stream's slot. */
   readonly onRelease: (stream: QuicFrameStream) => void
+  /** A received frame failed to open or broke the frame limit: the connection must close. */
+  readonly onProtocolError: (error: Error) => void
 }
 
 type ReadState = 'open' | 'ended' | 'failed'
@@ -64,7 +66,9 @@ export class QuicFrameStream implements FrameStream {
       this.#failWrite(new StreamResetError('the peer stopped reading the stream', { cause: error }))
       this.#releaseIfDone()
     })
-    void this.#pump()
+    // Not from the constructor: bytes that came with the header may fail at once, and the
+    // failure path reports to the connection, which must hold this stream first.
+    queueMicrotask(() => void this.#pump())
   }
 
   /** The id of the underlying QUIC stream. */
@@ -227,6 +231,10 @@ export class QuicFrameStream implements FrameStream {
           ? error
           : new StreamResetError('the stream was reset', { cause: error }),
       )
+      // The last two are the peer breaking the protocol, or an attacker on the path.
+      if (error instanceof DecryptionFailedError || error instanceof FrameTooLargeError) {
+        this.#setup.onProtocolError(error)
+      }
     }
   }
 

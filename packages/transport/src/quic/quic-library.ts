@@ -12,7 +12,7 @@ import {
   type QUICStream,
   type TLSVerifyCallback,
 } from '@matrixai/quic'
-import type { Logger } from '@x0x/base'
+import type { Clock, Logger } from '@x0x/base'
 import type { TransportLimits } from '../transport-limits.js'
 import { STREAM_KINDS, type DisconnectReason } from '../transport.js'
 import {
@@ -146,21 +146,25 @@ export function createQuicConfig(
 }
 
 /**
- * A TLS verify callback that accepts a peer certificate carrying a valid machine binding and
- * passes what it proves to `accept`, which may refuse it by returning false.
+ * A TLS verify callback that accepts a peer certificate within its validity window at
+ * `clock.now()` and carrying a valid machine binding, and passes what it proves to `accept`,
+ * which may refuse it by returning false. A certificate it refuses itself goes to `refused`.
  */
 export function createVerifyCallback(
   accept: (verified: VerifiedCertificate) => boolean,
   log: Logger,
+  clock: Clock,
+  refused: (error: Error) => void = () => undefined,
 ): TLSVerifyCallback {
   return (certificates) => {
     const leaf = certificates[0]
     if (leaf === undefined) return Promise.resolve(native.CryptoError.CertificateRequired)
     try {
-      const verified = verifyMachineCertificate(leaf)
+      const verified = verifyMachineCertificate(leaf, clock.now())
       return Promise.resolve(accept(verified) ? undefined : native.CryptoError.BadCertificate)
     } catch (error) {
       log('refused a peer certificate: %s', (error as Error).message)
+      refused(error as Error)
       return Promise.resolve(native.CryptoError.BadCertificate)
     }
   }

@@ -12,7 +12,12 @@ import {
   type ComponentLogger,
   type Logger,
 } from '@x0x/base'
-import { machineIdFromPublicKey, type MachineId, type MlDsa65KeyPair } from '@x0x/pqc'
+import {
+  DecryptionFailedError,
+  machineIdFromPublicKey,
+  type MachineId,
+  type MlDsa65KeyPair,
+} from '@x0x/pqc'
 import { DialError, TransportStoppedError } from '../errors.js'
 import {
   resolveTransportLimits,
@@ -31,12 +36,12 @@ import type {
 } from '../transport.js'
 import { createMachineCertificate, type MachineCertificate } from './certificate.js'
 import { CLOSE_CODE_DUPLICATE, CLOSE_CODE_REFUSED } from './constants.js'
-import { EphemeralKemKeys } from './ephemeral-kem-keys.js'
+import { PreparedHellos } from './prepared-hellos.js'
 import { acceptConnection } from './quic-acceptor.js'
 import type { ConnectionContext, QuicConnectionImpl } from './quic-connection.js'
 import type { DialedConnection } from './quic-dialer.js'
 import { QuicDialing } from './quic-dialing.js'
-import type { QuicEndpoint } from './quic-endpoint.js'
+import { localBounds, type QuicEndpoint } from './quic-endpoint.js'
 import {
   createLibraryLogger,
   createQuicConfig,
@@ -63,10 +68,26 @@ export interface QuicTransportComponents {
   logger?: ComponentLogger | undefined
 }
 
+/** Counters of a QUIC transport since it was created. */
+export interface QuicTransportStats {
+  /**
+   * Received frames that failed to open: tampered, replayed, reordered or moved between streams
+   * (each one closed its connection).
+   */
+  readonly framesFailedToOpen: number
+  /**
+   * Connections this side closed for a protocol error (application close code 4): a frame that
+   * failed to open, or one over the frame limit.
+   */
+  readonly protocolErrors: number
+}
+
 /** The QUIC transport: `Transport` over real UDP, plus what NAT traversal will need. */
 export interface QuicTransport extends Transport {
   /** Its limits, defaults resolved. */
   readonly limits: TransportLimits
+  /** Its counters (a fresh snapshot on every read). */
+  readonly stats: QuicTransportStats
   /**
    * Sends one raw UDP datagram from the transport's own port, as hole punching needs. Datagrams
    * that are not QUIC arriving on that port are dropped.
@@ -96,12 +117,13 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
   /** Every connection object not yet released: announced, or still in its handshake. */
   readonly #live = new Set<QuicConnectionImpl>()
   readonly #dialing: QuicDialing
-  readonly #kemKeys = new EphemeralKemKeys()
+  readonly #hellos: PreparedHellos
   #state: TransportState = 'created'
   #stopped: Promise<void> | undefined
   #endpoint: QuicEndpoint | undefined
   #server: QUICServer | undefined
   #connectionCounter = 0
+  #stats = { framesFailedToOpen: 0, protocolErrors: 0 }
 
   constructor(init: QuicTransportInit, components: QuicTransportComponents) {
     super()
@@ -112,6 +134,7 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
     this.#clock = components.clock ?? systemClock
     this.#log = (components.logger ?? silentLogger).forComponent('x0x:transport:quic')
     this.#libraryLogger = createLibraryLogger(this.#log)
+    this.#hellos = new PreparedHellos(components.machineKey, localBounds(this.limits))
     this.#dialing = new QuicDialing({
       limits: this.limits,
       clock: this.#clock,
@@ -124,14 +147,23 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
     })
   }
 
+  get stats(): QuicTransportStats {
+    return { ...this.#stats }
+  }
+
   get listenAddresses(): readonly PeerAddress[] {
     const socket = this.#endpoint?.socket
     if (socket === undefined || this.#state !== 'started') return []
     if (!WILDCARD_HOSTS.has(socket.host)) return [{ host: socket.host, port: socket.port }]
-    return Object.values(networkInterfaces())
-      .flatMap((infos) => infos ?? [])
-      .filter((info) => info.family === 'IPv4')
-      .map((info) => ({ host: info.address, port: socket.port }))
+    // `::` is dual-stack (the library binds it with IPV6_V6ONLY off): both families answer.
+    const families = socket.host === '::' ? ['IPv4', 'IPv6'] : ['IPv4']
+    const interfaces = Object.values(networkInterfaces()).flatMap((infos) => infos ?? [])
+    return families.flatMap((family) =>
+      interfaces
+        // A link-local IPv6 address is useless to a peer without its zone (RFC 4007 §6).
+        .filter((info) => info.family === family && (info.scopeid ?? 0) === 0)
+        .map((info) => ({ host: info.address, port: socket.port })),
+    )
   }
 
   async start(options: AbortOptions = {}): Promise<void> {
@@ -149,7 +181,7 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
       )
       this.#endpoint = this.#createEndpoint(certificate, socket)
       await raceSignal(this.#startServer(certificate, socket), options.signal)
-      this.#kemKeys.prepare()
+      this.#hellos.prepare()
       this.#state = 'started'
     } catch (error) {
       this.#state = 'stopped'
@@ -209,6 +241,10 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
       onReleased: (connection) => {
         this.#live.delete(connection)
       },
+      onProtocolError: (_connection, error) => {
+        this.#stats.protocolErrors++
+        if (error instanceof DecryptionFailedError) this.#stats.framesFailedToOpen++
+      },
       onDisconnected: (connection, reason, error) => {
         if (!connection.announced) return
         this.safeDispatchEvent(
@@ -226,7 +262,7 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
       libraryLogger: this.#libraryLogger,
       log: this.#log,
       context,
-      kemKeys: this.#kemKeys,
+      hellos: this.#hellos,
       nextConnectionId: () => `quic-${++this.#connectionCounter}`,
     }
   }
@@ -235,6 +271,7 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
     const verifyCallback = createVerifyCallback(
       (verified) => verified.machineId !== this.machineId,
       this.#log,
+      this.#clock,
     )
     const server = new QUICServer({
       crypto: createServerCrypto(),
@@ -332,7 +369,7 @@ class QuicTransportImpl extends TypedEventTarget<TransportEvents> implements Qui
       return
     }
     this.#state = 'stopping'
-    this.#kemKeys.stop()
+    this.#hellos.stop()
     this.#shutdown.abort(new TransportStoppedError('the transport is stopping'))
     await Promise.all([...this.#live].map((connection) => connection.close()))
     const server = this.#server

@@ -153,15 +153,15 @@ function transcriptOf(identities: TranscriptIdentities, ...messages: Uint8Array[
 }
 
 /**
- * What the client signs: `SHA-256(label ‖ client_cert_key ‖ server_cert_key ‖
- * client_machine_key ‖ server_machine_key ‖ HELLO-without-signature)`. It binds the client's
- * ephemeral KEM key to its machine and to both TLS keys of this connection.
+ * What the client signs: `SHA-256(label ‖ client_machine_key ‖ HELLO-without-signature)`. It
+ * binds the client's ephemeral KEM key (and nonce and bounds) to its machine, and names no
+ * connection, so it is made ahead of the dial. The connection is bound by `T` and FINISH: only
+ * the holder of that KEM key's secret can confirm keys derived with `T` (transport.md §2).
  */
-export function helloTranscript(
-  identities: TranscriptIdentities,
-  helloBody: Uint8Array,
-): Uint8Array {
-  return transcriptOf(identities, helloBody)
+export function helloTranscript(clientMachineKey: Uint8Array, helloBody: Uint8Array): Uint8Array {
+  return sha256(
+    concatBytes(new TextEncoder().encode(PQ_HANDSHAKE_LABEL), clientMachineKey, helloBody),
+  )
 }
 
 /**

@@ -179,6 +179,9 @@ export class StreamRouter {
         counts.add(kind, -1)
         this.#streams.delete(stream)
       },
+      onProtocolError: (error) => {
+        this.#connection.protocolError(error)
+      },
     })
     this.#streams.add(stream)
     return stream
