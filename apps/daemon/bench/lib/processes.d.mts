@@ -25,3 +25,5 @@ export interface ProcessStats {
 export declare function processStats(pid: number): ProcessStats | undefined
 /** A UDP port that was free a moment ago on 127.0.0.1. */
 export declare function freeUdpPort(): Promise<number>
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export declare function freeTcpPort(): Promise<number>

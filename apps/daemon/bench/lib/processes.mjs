@@ -1,6 +1,7 @@
 // Child processes of the daemon benchmarks: every child is registered here and killed on every
 // path out of the benchmark (normal exit, exception, Ctrl-C), and read from /proc for CPU and RSS.
 import { createSocket } from 'node:dgram'
+import { createServer } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { clearTimeout, setTimeout } from 'node:timers'
@@ -102,6 +103,20 @@ export function freeUdpPort() {
       const { port } = socket.address()
       socket.close(() => {
         resolve(port)
+      })
+    })
+  })
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1 (a fixed API address for B10). */
+export function freeTcpPort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => {
+        resolve(typeof address === 'object' && address !== null ? address.port : 0)
       })
     })
   })

@@ -7,6 +7,8 @@ export declare function daemonAvailable(): boolean
 export interface DaemonOptions {
   /** QUIC port on 127.0.0.1 (default 0: any). */
   readonly bindPort?: number
+  /** API port on 127.0.0.1 (default 0: ephemeral, learnt from `api.port`). */
+  readonly apiPort?: number
   /** `ip:port` QUIC addresses (default none). */
   readonly bootstrapPeers?: readonly string[]
   /** Bound on reaching a healthy `/health` (default 30 s). */
@@ -20,8 +22,10 @@ export interface BenchDaemon {
   readonly bindPort: number
   /** `performance.now()` just before exec. */
   readonly spawnedAt: number
-  /** `performance.now()` at the first `/health` 200. */
+  /** `performance.now()` at the first `/health` 200 (polled from exec when `apiPort` is set). */
   readonly healthyAt: number
+  /** `performance.now()` when `api.port` appeared: the agent is up and every route served. */
+  readonly readyAt: number
   readonly apiBase: string
   readonly token: string
   stderr(): string

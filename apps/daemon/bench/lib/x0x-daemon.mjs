@@ -28,11 +28,11 @@ async function readTrimmed(path) {
   }
 }
 
-function configText({ bindPort, dataDir, bootstrapPeers }) {
+function configText({ bindPort, apiPort, dataDir, bootstrapPeers }) {
   const peers = bootstrapPeers.map((peer) => JSON.stringify(peer)).join(', ')
   return [
     `bind_address = "127.0.0.1:${bindPort}"`,
-    'api_address = "127.0.0.1:0"',
+    `api_address = "127.0.0.1:${apiPort}"`,
     `data_dir = ${JSON.stringify(dataDir)}`,
     `bootstrap_peers = [${peers}]`,
     'log_level = "warn"',
@@ -44,17 +44,44 @@ function configText({ bindPort, dataDir, bootstrapPeers }) {
   ].join('\n')
 }
 
+/** Polls `GET <apiBase>/health` until it answers 200. */
+function waitHealthy(apiBase, exited, timeoutMs) {
+  return poll(
+    async () => {
+      exited()
+      try {
+        const response = await fetch(`${apiBase}/health`, { signal: AbortSignal.timeout(2_000) })
+        await response.arrayBuffer()
+        return response.status === 200 ? true : undefined
+      } catch {
+        return undefined
+      }
+    },
+    'x0xd answers /health',
+    timeoutMs,
+    5,
+  )
+}
+
 /**
- * Starts one daemon and resolves once `/health` answers 200. `spawnedAt` and `healthyAt` are
- * `performance.now()` readings: exec → first healthy answer is B10.
+ * Starts one daemon and resolves once it is ready (`api.port` written: every route served) and
+ * `/health` answered 200. `spawnedAt`, `healthyAt` and `readyAt` are `performance.now()`
+ * readings. With `apiPort` the API address is known before exec, so `/health` is polled from the
+ * start and `healthyAt` is the first 200 (exec → first healthy answer is B10); with an ephemeral
+ * port the address is only known from `api.port`, so `healthyAt` follows `readyAt`.
  */
-export async function startDaemon({ bindPort = 0, bootstrapPeers = [], timeoutMs = 30_000 } = {}) {
+export async function startDaemon({
+  bindPort = 0,
+  apiPort = 0,
+  bootstrapPeers = [],
+  timeoutMs = 30_000,
+} = {}) {
   const root = await mkdtemp(join(tmpdir(), 'x0xd-bench-'))
   const home = join(root, 'home')
   const dataDir = join(root, 'data')
   await mkdir(home, { recursive: true })
   const configPath = join(root, 'config.toml')
-  await writeFile(configPath, configText({ bindPort, dataDir, bootstrapPeers }))
+  await writeFile(configPath, configText({ bindPort, apiPort, dataDir, bootstrapPeers }))
   let stderr = ''
   const spawnedAt = performance.now()
   const child = track(
@@ -78,7 +105,8 @@ export async function startDaemon({ bindPort = 0, bootstrapPeers = [], timeoutMs
     child,
     spawnedAt,
     healthyAt: Number.NaN,
-    apiBase: '',
+    readyAt: Number.NaN,
+    apiBase: apiPort === 0 ? '' : `http://127.0.0.1:${apiPort}`,
     token: '',
     bindPort,
     stderr: () => stderr,
@@ -103,6 +131,10 @@ export async function startDaemon({ bindPort = 0, bootstrapPeers = [], timeoutMs
     const exited = () => {
       if (hasExited(child)) throw new Error(`x0xd exited (${child.exitCode}): ${stderr}`)
     }
+    if (apiPort !== 0) {
+      await waitHealthy(daemon.apiBase, exited, timeoutMs)
+      daemon.healthyAt = performance.now()
+    }
     const address = await poll(
       async () => {
         exited()
@@ -112,26 +144,13 @@ export async function startDaemon({ bindPort = 0, bootstrapPeers = [], timeoutMs
       timeoutMs,
       5,
     )
+    daemon.readyAt = performance.now()
     daemon.apiBase = `http://${address}`
     daemon.token = (await readTrimmed(join(dataDir, 'api-token'))) ?? ''
-    await poll(
-      async () => {
-        exited()
-        try {
-          const response = await fetch(`${daemon.apiBase}/health`, {
-            signal: AbortSignal.timeout(2_000),
-          })
-          await response.arrayBuffer()
-          return response.status === 200 ? true : undefined
-        } catch {
-          return undefined
-        }
-      },
-      'x0xd answers /health',
-      timeoutMs,
-      5,
-    )
-    daemon.healthyAt = performance.now()
+    if (apiPort === 0) {
+      await waitHealthy(daemon.apiBase, exited, timeoutMs)
+      daemon.healthyAt = performance.now()
+    }
     return daemon
   } catch (error) {
     await daemon.stop()
