@@ -13,6 +13,8 @@ describe('hex', () => {
   it('writes lowercase hex', () => {
     expect(toHex(Uint8Array.of(0, 1, 0xab, 0xff))).toBe('0001abff')
     expect(toHex(new Uint8Array())).toBe('')
+    // A view reads only its own window of the underlying buffer.
+    expect(toHex(Uint8Array.of(9, 0xca, 0xfe, 9).subarray(1, 3))).toBe('cafe')
   })
 
   it('reads either case', () => {

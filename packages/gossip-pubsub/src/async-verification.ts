@@ -6,13 +6,19 @@
 // signature bytes wait for its outcome instead of verifying again; a copy with other signature
 // bytes (a re-signature, or a forgery of the body) verifies on its own, so a forgery in flight
 // can never hold back or suppress the real message. A pool failure (full, crashed, closed) falls
-// back to verifying on the caller's thread: nothing is dropped for it.
+// back to verifying on the caller's thread: nothing is dropped for it, and a verification the
+// pool has not answered within `ASYNC_VERIFICATION_TIMEOUT_MS` (a hung worker) falls back too.
+// Waiting copies are remembered once per neighbour: a neighbour repeating a copy while it
+// verifies cannot grow the list.
 import { equalBytes } from '@x0x/base'
-import { DEFAULT_MAX_ASYNC_VERIFICATIONS } from './constants.js'
+import { DEFAULT_MAX_ASYNC_VERIFICATIONS, DEFAULT_MAX_NEIGHBOURS } from './constants.js'
 import type { PeerId } from './plumtree-state.js'
 import type { PubsubOutput } from './pubsub-output.js'
 import { PUBSUB_SIGNING_CONTEXT, type MessageId, type SignedEnvelope } from './signed-envelope.js'
 import type { VerifyPool } from './verify-pool.js'
+
+/** How long a verification may wait on the pool before the caller verifies it itself. */
+export const ASYNC_VERIFICATION_TIMEOUT_MS = 5_000
 
 /** Options of the asynchronous verification path of `MessageIngest`. */
 export interface AsyncVerificationInit {
@@ -79,7 +85,10 @@ export class AsyncVerification {
       .get(envelope.id)
       ?.find((entry) => equalBytes(entry.envelope.signature, envelope.signature))
     if (pending === undefined) return false
-    pending.waiting.push({ from, hops })
+    // One copy per neighbour decides that link's duplicate handling; further ones add nothing.
+    const known = pending.from === from || pending.waiting.some((copy) => copy.from === from)
+    if (!known && pending.waiting.length < DEFAULT_MAX_NEIGHBOURS)
+      pending.waiting.push({ from, hops })
     return true
   }
 
@@ -103,9 +112,11 @@ export class AsyncVerification {
         this.#finish(output, pending, valid, now)
       })
     }
-    this.#init.pool.verify(job).then(settle, () => {
-      settle(undefined)
-    })
+    this.#init.pool
+      .verify(job, { signal: AbortSignal.timeout(ASYNC_VERIFICATION_TIMEOUT_MS) })
+      .then(settle, () => {
+        settle(undefined)
+      })
     return true
   }
 

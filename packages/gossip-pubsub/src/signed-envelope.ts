@@ -11,7 +11,7 @@
 // neither would be any re-encoding). The message id is SHA-256 of the signed body, so a second
 // signature over the same body (ML-DSA is randomised) is still the same message.
 import { hash } from 'node:crypto'
-import { ByteReader, ByteWriter, DecodeError, InvalidArgumentError } from '@x0x/base'
+import { ByteReader, ByteWriter, DecodeError, InvalidArgumentError, toHex } from '@x0x/base'
 import {
   ML_DSA_65_SIGNATURE_BYTES,
   signingContext,
@@ -109,7 +109,7 @@ export function decodeEnvelope(
   const reader = new ByteReader(signedBody)
   const version = reader.uint8('envelope version')
   if (version !== ENVELOPE_VERSION) throw new DecodeError(`envelope version ${version} unknown`)
-  const origin = hexOf(reader.bytes(AGENT_ID_BYTES, 'origin')) as AgentId
+  const origin = toHex(reader.bytes(AGENT_ID_BYTES, 'origin')) as AgentId
   const epoch = reader.uint64Number('epoch')
   const firstSequence = reader.uint64Number('first sequence')
   const timestamp = reader.uint64Number('timestamp')
@@ -136,11 +136,6 @@ export function decodeEnvelope(
     signature: bytes.subarray(signedBody.length),
     bytes,
   }
-}
-
-/** Lowercase hex of a view, written natively as one flat string (hashed at once as a map key). */
-function hexOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')
 }
 
 /** Whether every byte is below 0x80: ASCII, whose UTF-8 and Latin-1 decodings agree. */

@@ -129,6 +129,20 @@ describe('MessageIngest with asynchronous verification', () => {
     ])
   })
 
+  it('remembers one waiting copy per neighbour, however often a neighbour repeats it', async () => {
+    const node = harness()
+    const entry = envelope(1)
+    node.receive(entry.bytes, 'a')
+    for (let repeat = 0; repeat < 500; repeat++) {
+      node.receive(entry.bytes.slice(), 'a')
+      node.receive(entry.bytes.slice(), 'b')
+    }
+    await node.completions(1)
+    expect(node.pool.stats().verified).toBe(1)
+    expect(node.accepted).toEqual([{ id: entry.id, from: 'a', firstSequence: 1 }])
+    expect(node.duplicates).toEqual([{ id: entry.id, from: 'b' }])
+  })
+
   it('accepts a body once when two signatures of it verify concurrently', async () => {
     const node = harness()
     const first = envelope(1)
