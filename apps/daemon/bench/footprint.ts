@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { round, writeBenchResult } from '@x0x/bench-kit'
 import { forkChild, type ChildHandle } from './mesh/children.mjs'
 import { freeUdpPort, poll, processStats } from './lib/processes.mjs'
-import { DAEMON_MAIN, daemonAvailable, startDaemon, type BenchDaemon } from './lib/x0x-daemon.mjs'
+import { DAEMON_MAIN, daemonAvailable, startDaemon, type BenchDaemon } from './lib/x0x-daemon.ts'
 
 const X0X_CLIENT = fileURLToPath(new URL('mesh/x0x-client.mjs', import.meta.url))
 const TOPIC = 'x0x-bench/footprint'
@@ -155,7 +155,7 @@ try {
   }
 } finally {
   await Promise.all(clients.map((handle) => handle.stop()))
-  await Promise.all(daemons.map((daemon) => daemon.stop()))
+  await Promise.all(daemons.map((daemon) => daemon.remove()))
 }
 
 writeBenchResult(

@@ -24,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { median, percentile, round, writeBenchResult } from '@x0x/bench-kit'
 import { forkChild, type ChildHandle, type ChildMessage } from './mesh/children.mjs'
 import { freeUdpPort, poll, processStats } from './lib/processes.mjs'
-import { daemonAvailable, startDaemon, type BenchDaemon } from './lib/x0x-daemon.mjs'
+import { daemonAvailable, startDaemon, type BenchDaemon } from './lib/x0x-daemon.ts'
 
 type Implementation = 'gossipsub' | 'x0x'
 type Mode = 'flat' | 'paced' | 'slow'
@@ -98,7 +98,7 @@ function ensureGossipsubInstalled(): void {
 
 async function closeAll(handles: readonly ChildHandle[], daemons: readonly BenchDaemon[]) {
   await Promise.all(handles.map((handle) => handle.stop()))
-  await Promise.all(daemons.map((daemon) => daemon.stop()))
+  await Promise.all(daemons.map((daemon) => daemon.remove()))
 }
 
 function status(handle: ChildHandle): Promise<ChildMessage> {

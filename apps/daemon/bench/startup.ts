@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util'
 import { median, percentile, round, writeBenchResult } from '@x0x/bench-kit'
 import { freeTcpPort } from './lib/processes.mjs'
-import { DAEMON_MAIN, daemonAvailable, startDaemon } from './lib/x0x-daemon.mjs'
+import { DAEMON_MAIN, daemonAvailable, startDaemon } from './lib/x0x-daemon.ts'
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +39,7 @@ for (let run = 1; run <= runs; run++) {
       `run ${run}: /health ${round(samples.at(-1)!, 1)} ms, ready ${round(readySamples.at(-1)!, 1)} ms`,
     )
   } finally {
-    await daemon.stop()
+    await daemon.remove()
   }
 }
 

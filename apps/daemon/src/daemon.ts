@@ -3,6 +3,7 @@
 // joined in the background; `api.port` is written once the API listens.
 import { allRoutes } from '@x0x/api'
 import { debugLogger, type ComponentLogger } from '@x0x/base'
+import type * as Core from '@x0x/core'
 import type { NodeAgent } from '@x0x/core'
 import { parseSocketAddress } from './config/socket-address.js'
 import type { DaemonConfig } from './config/daemon-config.js'
@@ -60,6 +61,27 @@ function listenOf(config: DaemonConfig): { host: string; port: number } {
   const address = parseSocketAddress(config.bindAddress)
   if (address === undefined) throw new Error(`invalid bind_address ${config.bindAddress}`)
   return address
+}
+
+/** Resolves on the next turn of the event loop, after pending I/O (an incoming request) is served. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+/**
+ * Loads the network stack, lowest layer first. Loading a package's modules is synchronous work
+ * (resolve, compile, evaluate: ~100 ms for the QUIC library alone here), so it goes one package
+ * at a time with a turn of the event loop between: a request to the API that already listens
+ * (the first `/health`, PERF.md B10) waits for one package, not for the whole stack.
+ */
+async function loadNetworkStack(): Promise<typeof Core> {
+  await import('@x0x/pqc')
+  await nextTurn()
+  await import('@x0x/transport')
+  await nextTurn()
+  const core = await import('@x0x/core')
+  await nextTurn()
+  return core
 }
 
 /** What every route answers until the agent is up (x0x: network endpoints are 503 meanwhile). */
@@ -154,7 +176,7 @@ export async function startDaemon(
     return stopping
   }
   try {
-    const core = await import('@x0x/core')
+    const core = await loadNetworkStack()
     node = await core.openNodeAgent(nodeAgentInit(config), logger)
     await node.agent.start()
     const { createDaemonHandlers } = await import('./handlers/daemon-handlers.js')

@@ -8,7 +8,10 @@
 // flood until PRUNEs shape the tree, so "steady" is the mean over the last half), LDH (last delivery
 // hop: `ldh` the most hops to any delivery of the series, `ldh_median` the median over broadcasts of
 // each one's last delivery hop), pub/sub frames sent per node per broadcast (control and
-// anti-entropy included).
+// anti-entropy included), and the shapes behind LDH: the overlay's radius and diameter (no
+// broadcast reaches everyone in fewer hops than its sender's eccentricity), the bound 2·radius − 1
+// under the diameter of any one spanning tree shared by all senders, and the diameter of the
+// topic's tree after the one-sender and random-senders series.
 // Each figure is the median over seeds (default 1,2,3; from 10,000 nodes `--large-seeds`, default
 // 1). Writes bench/results/broadcast-sim.json.
 //
@@ -22,6 +25,7 @@
 //
 //   node packages/gossip-pubsub/bench/broadcast-sim.ts [--sizes 100,1000,10000] [--seeds 1,2,3]
 //     [--large-seeds 1] [--verification memoised|per-node] [--interest 0.1]
+//     [--optimization-threshold 7]
 //
 // Runs the built package (`pnpm build` first). Real ML-DSA-65 signatures, one key per node,
 // signed once per broadcast. Verification is memoised by default: every node verifies the same
@@ -35,6 +39,7 @@ import { createPqcBackend } from '@x0x/pqc'
 import {
   createMemoisedVerifier,
   createOverlayBroadcast,
+  graphShape,
   type OverlayBroadcast,
 } from '@x0x/gossip-pubsub/testing'
 import { median, round, writeBenchResult } from '@x0x/bench-kit'
@@ -52,8 +57,14 @@ const { values } = parseArgs({
     'large-seeds': { type: 'string', default: '1' },
     verification: { type: 'string', default: 'memoised' },
     interest: { type: 'string' },
+    'optimization-threshold': { type: 'string' },
   },
 })
+const optimizationThreshold =
+  values['optimization-threshold'] === undefined
+    ? undefined
+    : Number(values['optimization-threshold'])
+const pubsub = optimizationThreshold === undefined ? {} : { optimizationThreshold }
 const interest = values.interest === undefined ? undefined : Number(values.interest)
 const sizes = values.sizes.split(',').map(Number)
 const smallSeeds = values.seeds.split(',').map(Number)
@@ -216,6 +227,29 @@ function series(
   }
 }
 
+/** The membership overlay (active views) as adjacency lists of node indices. */
+function overlayLinks(overlay: OverlayBroadcast): number[][] {
+  const { simulation } = overlay
+  return simulation.nodes.map((node) =>
+    [...node.state.active.keys()].flatMap((id) => simulation.node(id)?.index ?? []),
+  )
+}
+
+/** The topic's tree (eager links, taken in either direction) as adjacency lists of node indices. */
+function treeLinks(overlay: OverlayBroadcast): number[][] {
+  const { simulation } = overlay
+  const links = simulation.nodes.map(() => new Set<number>())
+  simulation.nodes.forEach((node, index) => {
+    for (const peer of overlay.node(index).treeLinks(overlay.topic)?.eager ?? []) {
+      const other = simulation.node(peer)?.index
+      if (other === undefined) continue
+      links[index]?.add(other)
+      links[other]?.add(index)
+    }
+  })
+  return links.map((set) => [...set])
+}
+
 /**
  * One run of every series at `size` with `seed`, recording figures (keyed without the size
  * prefix) into `figures` and calling `recorded` after each series, so a long run that is stopped
@@ -228,10 +262,16 @@ function runSize(
   recorded: () => void,
 ): void {
   const started = performance.now()
-  const overlay = createOverlayBroadcast({ backend, simulation: { seed } })
+  const overlay = createOverlayBroadcast({ backend, simulation: { seed }, pubsub })
   overlay.addNodes(size, JOIN_INTERVAL_MS)
   overlay.run(SETTLE_MS)
   figures.build_wall_s = (performance.now() - started) / 1000
+  // What any broadcast needs at least: the overlay's eccentricities. A shared tree's diameter is
+  // at least 2·radius − 1 (its centre c has ecc_T(c) = ⌈D/2⌉ ≥ ecc_G(c) ≥ radius).
+  const overlayShape = graphShape(overlayLinks(overlay))
+  figures.overlay_radius = overlayShape.radius
+  figures.overlay_diameter = overlayShape.diameter
+  figures.shared_tree_diameter_bound = 2 * overlayShape.radius - 1
   const random = overlay.simulation.random.derive('senders')
   const plan = [
     ['one_sender', () => 0, BROADCASTS, SPACING_MS],
@@ -246,6 +286,7 @@ function runSize(
     figures[`${name}_ldh`] = result.ldh
     figures[`${name}_ldh_median`] = result.ldhMedian
     figures[`${name}_sends_per_node_per_broadcast`] = result.sendsPerNode
+    if (spacing > 0) figures[`${name}_tree_diameter`] = graphShape(treeLinks(overlay)).diameter
     figures.wall_s = (performance.now() - started) / 1000
     // Progress of long runs on stderr.
     const heapMb = Math.round(process.memoryUsage().heapUsed / 2 ** 20)
@@ -282,6 +323,9 @@ function record(size: number, runs: readonly Record<string, number>[]): void {
       spacing_ms: SPACING_MS,
       payload_bytes: payload.length,
       verification,
+      ...(optimizationThreshold === undefined
+        ? {}
+        : { optimization_threshold: optimizationThreshold }),
     },
     figures,
   )
@@ -316,7 +360,8 @@ for (const size of sizes) {
   summary.push(
     `n=${size} (${seeds.length} seeds): delivery ${round(at('random_senders_delivery_ratio') * 100, 2)}%, ` +
       `RMR ${at('random_senders_rmr')} (one sender ${at('one_sender_rmr')}, first ${round(at('one_sender_rmr_first'), 2)}), ` +
-      `LDH ${at('random_senders_ldh')} (median ${at('random_senders_ldh_median')}, one sender ${at('one_sender_ldh')}), ` +
+      `LDH ${at('random_senders_ldh')} (median ${at('random_senders_ldh_median')}, one sender ${at('one_sender_ldh')}; ` +
+      `overlay radius ${at('overlay_radius')} diameter ${at('overlay_diameter')}, tree diameter ${at('random_senders_tree_diameter')}), ` +
       `burst delivery ${round(at('burst_delivery_ratio') * 100, 2)}% RMR ${at('burst_rmr')}, ${at('wall_s')} s per run`,
   )
 }

@@ -37,6 +37,8 @@ export interface AsyncVerificationInit {
 export interface WaitingCopy {
   readonly from: PeerId
   readonly hops: number
+  /** Its frame's forward-only flag: its duplicate must not PRUNE the link. */
+  readonly forwardOnly: boolean
 }
 
 /** One envelope (one exact signature) verifying on the pool. */
@@ -46,6 +48,8 @@ export interface PendingVerification {
   readonly publicKey: Uint8Array
   readonly from: PeerId
   readonly hops: number
+  /** The frame's forward-only flag, handed to the sink with the outcome. */
+  readonly forwardOnly: boolean
   readonly waiting: WaitingCopy[]
 }
 
@@ -80,7 +84,7 @@ export class AsyncVerification {
    * Whether a copy with the same id and the same signature bytes is verifying; if so this copy
    * waits for its outcome (reported as a duplicate once the envelope is accepted).
    */
-  join(envelope: SignedEnvelope, from: PeerId, hops: number): boolean {
+  join(envelope: SignedEnvelope, from: PeerId, hops: number, forwardOnly: boolean): boolean {
     const pending = this.#inFlight
       .get(envelope.id)
       ?.find((entry) => equalBytes(entry.envelope.signature, envelope.signature))
@@ -88,14 +92,27 @@ export class AsyncVerification {
     // One copy per neighbour decides that link's duplicate handling; further ones add nothing.
     const known = pending.from === from || pending.waiting.some((copy) => copy.from === from)
     if (!known && pending.waiting.length < DEFAULT_MAX_NEIGHBOURS)
-      pending.waiting.push({ from, hops })
+      pending.waiting.push({ from, hops, forwardOnly })
     return true
   }
 
   /** Starts verifying `envelope`; false when `maxInFlight` are verifying (verify it yourself). */
-  submit(envelope: SignedEnvelope, publicKey: Uint8Array, from: PeerId, hops: number): boolean {
+  submit(
+    envelope: SignedEnvelope,
+    publicKey: Uint8Array,
+    from: PeerId,
+    hops: number,
+    forwardOnly: boolean,
+  ): boolean {
     if (this.#size >= this.#maxInFlight) return false
-    const pending: PendingVerification = { envelope, publicKey, from, hops, waiting: [] }
+    const pending: PendingVerification = {
+      envelope,
+      publicKey,
+      from,
+      hops,
+      forwardOnly,
+      waiting: [],
+    }
     const entries = this.#inFlight.get(envelope.id)
     if (entries === undefined) this.#inFlight.set(envelope.id, [pending])
     else entries.push(pending)

@@ -32,12 +32,14 @@ export class KeyExchange {
   /**
    * The key to verify `envelope` with: cached, or attached and hash-checked (then cached).
    * Undefined when there is none: the envelope is dropped (attached key not the origin's) or
-   * parked while its key is requested from `from`.
+   * parked, with how it arrived (`from`, `hops`, the frame's forward-only flag), while its key is
+   * requested from `from`.
    */
   keyFor(
     output: PubsubOutput,
     from: PeerId,
     hops: number,
+    forwardOnly: boolean,
     envelope: SignedEnvelope,
     attachedKey: Uint8Array | undefined,
     now: number,
@@ -46,7 +48,7 @@ export class KeyExchange {
     if (known !== undefined) return known
     if (attachedKey === undefined) {
       const expiresAt = now + this.directory.limits.keyRequestTimeout
-      this.#park(output, { from, hops, envelope, expiresAt }, now)
+      this.#park(output, { from, hops, forwardOnly, envelope, expiresAt }, now)
       return undefined
     }
     if (agentIdFromPublicKey(attachedKey) !== envelope.origin) {

@@ -15,7 +15,7 @@ import { DuplicateFilter } from './duplicate-filter.js'
 import type { KeyExchange } from './key-exchange.js'
 import type { PeerId } from './plumtree-state.js'
 import type { PubsubOutput } from './pubsub-output.js'
-import type { ResolvedFrameLimits } from './pubsub-frame.js'
+import type { PubsubFrame, ResolvedFrameLimits } from './pubsub-frame.js'
 import type { GossipStats, IngestCounters } from './pubsub-stats.js'
 import {
   decodeEnvelope,
@@ -26,16 +26,31 @@ import {
   type SignedEnvelope,
 } from './signed-envelope.js'
 
-/** Where ingest hands what it found: the node's seen set and tree. */
+/** What ingest takes of a MESSAGE frame (a decoded `message` frame is one). */
+export type IncomingMessage = Omit<Extract<PubsubFrame, { type: 'message' }>, 'type'>
+
+/**
+ * Where ingest hands what it found: the node's seen set and tree. `forwardOnly` is the flag of
+ * the frame the copy came in (docs/protocols/pubsub.md "Interest-scoped trees"), kept while the
+ * envelope waits for its origin's key or its verification.
+ */
 export interface IngestSink {
   isSeen(id: MessageId, now: number): boolean
-  /** A copy of a message already seen (Plumtree answers it with PRUNE). */
-  duplicate(output: PubsubOutput, from: PeerId, hops: number, id: MessageId, now: number): void
-  /** A verified envelope seen for the first time. */
+  /** A copy of a message already seen (Plumtree answers it with PRUNE unless forward-only). */
+  duplicate(
+    output: PubsubOutput,
+    from: PeerId,
+    hops: number,
+    forwardOnly: boolean,
+    id: MessageId,
+    now: number,
+  ): void
+  /** A verified envelope seen for the first time, already remembered by ingest. */
   accept(
     output: PubsubOutput,
     from: PeerId,
     hops: number,
+    forwardOnly: boolean,
     envelope: SignedEnvelope,
     now: number,
   ): void
@@ -62,9 +77,6 @@ export class MessageIngest {
   readonly #duplicates: DuplicateFilter
   /** Signatures of envelopes that failed verification, by id; oldest forgotten first. */
   readonly #rejected = new Map<MessageId, Uint8Array>()
-  /** The envelope bytes being verified and accepted, and their fingerprint: `remember` reuses it. */
-  #acceptingBytes: Uint8Array | undefined
-  #acceptingFingerprint: string | undefined
   readonly #async: AsyncVerification | undefined
 
   constructor(options: MessageIngestOptions) {
@@ -83,53 +95,42 @@ export class MessageIngest {
     return this.#async?.size ?? 0
   }
 
-  /** One MESSAGE frame's envelope bytes from `from`. */
-  ingest(
-    output: PubsubOutput,
-    from: PeerId,
-    hops: number,
-    bytes: Uint8Array,
-    attachedKey: Uint8Array | undefined,
-    now: number,
-  ): void {
+  /** One MESSAGE frame from `from`. */
+  ingest(output: PubsubOutput, from: PeerId, message: IncomingMessage, now: number): void {
     const { sink, keys } = this.#options
+    const { hops, envelope: bytes } = message
+    const forwardOnly = message.forwardOnly === true
     const fingerprint = DuplicateFilter.fingerprintOf(bytes)
     const known = fingerprint === undefined ? undefined : this.#duplicates.get(fingerprint)
     if (known !== undefined && sink.isSeen(known, now)) {
       this.#options.counters.duplicates++
-      sink.duplicate(output, from, hops, known, now)
+      sink.duplicate(output, from, hops, forwardOnly, known, now)
       return
     }
-    const envelope = this.#decode(output, from, hops, bytes, now)
+    const envelope = this.#decode(output, from, hops, forwardOnly, bytes, now)
     if (envelope === undefined) return
-    if (this.#async?.join(envelope, from, hops) === true) return
-    const publicKey = keys.keyFor(output, from, hops, envelope, attachedKey, now)
+    if (this.#async?.join(envelope, from, hops, forwardOnly) === true) return
+    const publicKey = keys.keyFor(output, from, hops, forwardOnly, envelope, message.publicKey, now)
     if (publicKey === undefined) return
-    if (this.#async?.submit(envelope, publicKey, from, hops) === true) return
-    this.#acceptingBytes = bytes
-    this.#acceptingFingerprint = fingerprint
-    try {
-      this.#verifyAndAccept(output, from, hops, envelope, publicKey, now)
-    } finally {
-      this.#acceptingBytes = undefined
-    }
+    if (this.#async?.submit(envelope, publicKey, from, hops, forwardOnly) === true) return
+    if (!this.#verify(envelope, publicKey)) return
+    this.#duplicates.add(fingerprint, envelope.id)
+    sink.accept(output, from, hops, forwardOnly, envelope, now)
   }
 
   /** A KEY_RESPONSE: verifies the envelopes parked for each requested key. */
   acceptKeys(output: PubsubOutput, publicKeys: readonly Uint8Array[], now: number): void {
-    this.#options.keys.acceptResponse(publicKeys, (parked, publicKey) => {
-      if (this.#options.sink.isSeen(parked.envelope.id, now)) return
-      this.#verifyAndAccept(output, parked.from, parked.hops, parked.envelope, publicKey, now)
+    const { keys, sink } = this.#options
+    keys.acceptResponse(publicKeys, ({ from, hops, forwardOnly, envelope }, publicKey) => {
+      if (sink.isSeen(envelope.id, now) || !this.#verify(envelope, publicKey)) return
+      this.remember(envelope)
+      sink.accept(output, from, hops, forwardOnly, envelope, now)
     })
   }
 
   /** Remembers a verified (or locally signed) envelope for the fast duplicate path. */
   remember(envelope: SignedEnvelope): void {
-    const fingerprint =
-      envelope.bytes === this.#acceptingBytes
-        ? this.#acceptingFingerprint
-        : DuplicateFilter.fingerprintOf(envelope.bytes)
-    this.#duplicates.add(fingerprint, envelope.id)
+    this.#duplicates.add(DuplicateFilter.fingerprintOf(envelope.bytes), envelope.id)
   }
 
   /** The envelope, unless it is a duplicate by id, a known forgery or malformed. */
@@ -137,6 +138,7 @@ export class MessageIngest {
     output: PubsubOutput,
     from: PeerId,
     hops: number,
+    forwardOnly: boolean,
     bytes: Uint8Array,
     now: number,
   ): SignedEnvelope | undefined {
@@ -145,7 +147,7 @@ export class MessageIngest {
       const id = messageIdOf(signedBodyOf(bytes))
       if (sink.isSeen(id, now)) {
         counters.duplicates++
-        sink.duplicate(output, from, hops, id, now)
+        sink.duplicate(output, from, hops, forwardOnly, id, now)
         return undefined
       }
       const rejectedSignature = this.#rejected.get(id)
@@ -164,20 +166,14 @@ export class MessageIngest {
     }
   }
 
-  #verifyAndAccept(
-    output: PubsubOutput,
-    from: PeerId,
-    hops: number,
-    envelope: SignedEnvelope,
-    publicKey: Uint8Array,
-    now: number,
-  ): void {
+  /** Verifies on this thread, counting the outcome; a forgery is remembered. */
+  #verify(envelope: SignedEnvelope, publicKey: Uint8Array): boolean {
     if (!verifyEnvelope(envelope, publicKey, this.#options.backend)) {
       this.#reject(envelope)
-      return
+      return false
     }
     this.#options.counters.verified++
-    this.#options.sink.accept(output, from, hops, envelope, now)
+    return true
   }
 
   #reject(envelope: SignedEnvelope): void {
@@ -201,7 +197,7 @@ export class MessageIngest {
     now: number,
   ): void {
     const { backend, counters, sink } = this.#options
-    const { envelope, publicKey, from, hops, waiting } = pending
+    const { envelope, publicKey, from, hops, forwardOnly, waiting } = pending
     const verdict = valid ?? verifyEnvelope(envelope, publicKey, backend)
     if (!verdict) {
       this.#reject(envelope)
@@ -211,13 +207,14 @@ export class MessageIngest {
     counters.verified++
     if (sink.isSeen(envelope.id, now)) {
       counters.duplicates++
-      sink.duplicate(output, from, hops, envelope.id, now)
+      sink.duplicate(output, from, hops, forwardOnly, envelope.id, now)
     } else {
-      sink.accept(output, from, hops, envelope, now)
+      this.remember(envelope)
+      sink.accept(output, from, hops, forwardOnly, envelope, now)
     }
     for (const copy of waiting) {
       counters.duplicates++
-      sink.duplicate(output, copy.from, copy.hops, envelope.id, now)
+      sink.duplicate(output, copy.from, copy.hops, copy.forwardOnly, envelope.id, now)
     }
   }
 }

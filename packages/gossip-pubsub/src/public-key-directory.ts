@@ -23,6 +23,8 @@ import type { SignedEnvelope } from './signed-envelope.js'
 export interface ParkedEnvelope {
   readonly from: PeerId
   readonly hops: number
+  /** The frame's forward-only flag: once verified, the copy must still not reshape the tree. */
+  readonly forwardOnly: boolean
   readonly envelope: SignedEnvelope
   readonly expiresAt: number
 }

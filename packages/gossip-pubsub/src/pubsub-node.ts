@@ -93,6 +93,12 @@ export interface PubsubNode {
   wakeAt(): number
   isSubscribed(topic: string): boolean
   stats(): PubsubNodeStats
+  /**
+   * The neighbours this node pushes `topic`'s payloads to (its tree links) and those it only
+   * announces them to, or undefined when it keeps no tree for the topic. A snapshot, for
+   * diagnostics and the simulations' tree-shape figures.
+   */
+  treeLinks(topic: string): { readonly eager: PeerId[]; readonly lazy: PeerId[] } | undefined
 }
 
 function isForwardOnly(action: PlumtreeAction): boolean {
@@ -120,12 +126,6 @@ class DefaultPubsubNode implements PubsubNode {
   readonly #subscriptions = new Set<string>()
   readonly #stats = emptyGossipStats()
   readonly #counters: IngestCounters = emptyIngestCounters()
-  /**
-   * Envelope bytes that arrived in a forward-only MESSAGE (weakly held: they may wait for a key),
-   * and whether the frame being ingested is one (a duplicate is found while ingesting it).
-   */
-  readonly #forwardOnlyEnvelopes = new WeakSet<Uint8Array>()
-  #ingestingForwardOnly = false
 
   constructor(components: PubsubNodeComponents, init: PubsubNodeInit, now: number) {
     this.#limits = resolveFrameLimits(init)
@@ -168,10 +168,7 @@ class DefaultPubsubNode implements PubsubNode {
     this.#stats.incoming_decoded++
     switch (frame.type) {
       case 'message':
-        this.#ingestingForwardOnly = frame.forwardOnly === true
-        if (this.#ingestingForwardOnly) this.#forwardOnlyEnvelopes.add(frame.envelope)
-        this.#ingest.ingest(output, from, frame.hops, frame.envelope, frame.publicKey, now)
-        this.#ingestingForwardOnly = false
+        this.#ingest.ingest(output, from, frame, now)
         break
       case 'key-request':
         if (this.#core.neighbours.has(from)) this.#keys.answerRequest(output, from, frame.origins)
@@ -202,7 +199,8 @@ class DefaultPubsubNode implements PubsubNode {
         throw new InvalidStateError('this node has no agent key to publish with')
       for (const envelope of this.#publisher.sign(topic, payloads, now)) {
         this.#stats.publish_total += envelope.payloads.length
-        this.#accept(output, undefined, 0, envelope, now)
+        this.#ingest.remember(envelope)
+        this.#accept(output, undefined, 0, false, envelope, now)
       }
     } catch (error) {
       this.#stats.publish_failed += payloads.length
@@ -245,6 +243,12 @@ class DefaultPubsubNode implements PubsubNode {
     return this.#subscriptions.has(topic)
   }
 
+  treeLinks(topic: string): { readonly eager: PeerId[]; readonly lazy: PeerId[] } | undefined {
+    // Read without `treeOf`: a diagnostic must neither create a tree nor touch the topics' LRU.
+    const tree = this.#core.topics.get(topic)
+    return tree === undefined ? undefined : { eager: [...tree.eager], lazy: [...tree.lazy] }
+  }
+
   stats(): PubsubNodeStats {
     const core = this.#core
     return {
@@ -267,12 +271,11 @@ class DefaultPubsubNode implements PubsubNode {
   /** Ingest's view of the node: the seen set, and the tree for duplicates and first copies. */
   readonly #sink: IngestSink = {
     isSeen: (id, now) => this.#core.seen.has(id, now),
-    duplicate: (output, from, hops, id, now) => {
-      const forwardOnly = this.#ingestingForwardOnly
+    duplicate: (output, from, hops, forwardOnly, id, now) => {
       this.#step(output, { type: 'duplicate', from, hops, forwardOnly, id }, now)
     },
-    accept: (output, from, hops, envelope, now) => {
-      this.#accept(output, from, hops, envelope, now)
+    accept: (output, from, hops, forwardOnly, envelope, now) => {
+      this.#accept(output, from, hops, forwardOnly, envelope, now)
     },
   }
 
@@ -282,15 +285,18 @@ class DefaultPubsubNode implements PubsubNode {
     return output
   }
 
-  /** A verified (or locally signed) envelope: into the tree, then to local subscribers. */
+  /**
+   * A verified (or locally signed) envelope, already remembered by ingest: into the tree, then to
+   * local subscribers.
+   */
   #accept(
     output: PubsubOutput,
     from: PeerId | undefined,
     hops: number,
+    forwardOnly: boolean,
     envelope: SignedEnvelope,
     now: number,
   ): void {
-    this.#ingest.remember(envelope)
     // Only the fields the tree needs, and a copy of the bytes: the envelope's other views
     // (payloads, signature) point into the received frame, and the cache would keep it alive.
     const { id, topic, origin, epoch, firstSequence } = envelope
@@ -307,13 +313,7 @@ class DefaultPubsubNode implements PubsubNode {
       output,
       from === undefined
         ? { type: 'broadcast', envelope: summary }
-        : {
-            type: 'message',
-            from,
-            hops,
-            forwardOnly: this.#forwardOnlyEnvelopes.has(envelope.bytes),
-            envelope: summary,
-          },
+        : { type: 'message', from, hops, forwardOnly, envelope: summary },
       now,
     )
     if (this.#subscriptions.has(envelope.topic)) this.#deliver(output, envelope)

@@ -46,12 +46,18 @@ function harness(options: { pool?: VerifyPool; maxInFlight?: number } = {}) {
   const seen = new Set<MessageId>()
   const accepted: { id: MessageId; from: string; firstSequence: number }[] = []
   const duplicates: { id: MessageId; from: string }[] = []
+  /** The copies handed over with the forward-only flag, as `accept:from` or `duplicate:from`. */
+  const forwardOnly: string[] = []
   const sink: IngestSink = {
     isSeen: (id) => seen.has(id),
-    duplicate: (_output, from, _hops, id) => duplicates.push({ id, from }),
-    accept: (_output, from, _hops, envelope) => {
+    duplicate: (_output, from, _hops, flagged, id) => {
+      duplicates.push({ id, from })
+      if (flagged) forwardOnly.push(`duplicate:${from}`)
+    },
+    accept: (_output, from, _hops, flagged, envelope) => {
       seen.add(envelope.id)
       accepted.push({ id: envelope.id, from, firstSequence: envelope.firstSequence })
+      if (flagged) forwardOnly.push(`accept:${from}`)
     },
   }
   let completed = 0
@@ -85,10 +91,11 @@ function harness(options: { pool?: VerifyPool; maxInFlight?: number } = {}) {
     pool,
     accepted,
     duplicates,
+    forwardOnly,
     counters,
     ingest,
-    receive: (bytes: Uint8Array, from = 'peer') => {
-      ingest.ingest(output, from, 1, bytes, undefined, 1)
+    receive: (bytes: Uint8Array, from = 'peer', flagged = false) => {
+      ingest.ingest(output, from, { hops: 1, forwardOnly: flagged, envelope: bytes }, 1)
     },
     /** Resolves once `count` verifications have completed in all. */
     completions: (count: number) =>
@@ -141,6 +148,21 @@ describe('MessageIngest with asynchronous verification', () => {
     expect(node.pool.stats().verified).toBe(1)
     expect(node.accepted).toEqual([{ id: entry.id, from: 'a', firstSequence: 1 }])
     expect(node.duplicates).toEqual([{ id: entry.id, from: 'b' }])
+  })
+
+  it('hands each copy to the sink with its own forward-only flag after verifying', async () => {
+    const node = harness()
+    const entry = envelope(1)
+    node.receive(entry.bytes, 'a', true)
+    node.receive(entry.bytes.slice(), 'b', true)
+    node.receive(entry.bytes.slice(), 'c')
+    const plain = envelope(2)
+    node.receive(plain.bytes, 'd')
+    node.receive(plain.bytes.slice(), 'e', true)
+    await node.completions(2)
+    expect(node.accepted.map((accepted) => accepted.from)).toEqual(['a', 'd'])
+    expect(node.duplicates.map((duplicate) => duplicate.from)).toEqual(['b', 'c', 'e'])
+    expect(node.forwardOnly).toEqual(['accept:a', 'duplicate:b', 'duplicate:e'])
   })
 
   it('accepts a body once when two signatures of it verify concurrently', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { decodeFrame, encodeMessageFrame, resolveFrameLimits } from '../src/pubsub-frame.js'
+import { messageIdOf, signedBodyOf } from '../src/signed-envelope.js'
 import { createBroadcastSimulation } from '../src/testing/broadcast-simulation.js'
+import { graphShape } from '../src/testing/graph-shape.js'
 import { backend, encoder } from './fixtures.js'
 
 const SEED = Number(process.env.X0X_TEST_SEED ?? 20_261_122)
@@ -26,6 +28,47 @@ describe(`broadcast simulation (seed ${SEED})`, () => {
     expect(Math.max(...settled)).toBeLessThanOrEqual(0.1)
     const ldh = Math.max(...simulation.nodes.map((node) => node.lastDeliveryHops))
     expect(ldh).toBeLessThanOrEqual(12)
+  })
+
+  it("settles into a spanning tree of the overlay, and a broadcast's LDH is its sender's eccentricity in that tree", () => {
+    const simulation = createBroadcastSimulation({ size: 60, seed: SEED, backend, publishers: 1 })
+    for (let index = 0; index < 20; index++) {
+      simulation.publish(0, [payload(index)])
+      simulation.run(200)
+    }
+    simulation.run(2_000)
+    const indexOf = new Map(simulation.nodes.map((simulated) => [simulated.peer, simulated.index]))
+    const indices = (peers: readonly string[]) => peers.map((peer) => indexOf.get(peer) ?? -1)
+    const tree = simulation.nodes.map((simulated) =>
+      indices(simulated.node.treeLinks(simulation.topic)?.eager ?? []),
+    )
+    tree.forEach((links, index) => {
+      for (const other of links) expect(tree[other]).toContain(index)
+    })
+    expect(tree.reduce((links, eager) => links + eager.length, 0) / 2).toBe(59)
+    const treeShape = graphShape(tree)
+    expect(treeShape.diameter).toBeGreaterThan(0)
+    const overlayShape = graphShape(
+      simulation.nodes.map((simulated) => indices(simulated.neighbours)),
+    )
+    // A subgraph never shortens a path; the tree is as long from each node as the overlay or longer.
+    treeShape.eccentricities.forEach((eccentricity, index) => {
+      expect(eccentricity).toBeGreaterThanOrEqual(overlayShape.eccentricities[index] ?? Infinity)
+    })
+
+    const hopsById = new Map<string, number>()
+    simulation.intercept((_from, _to, frame) => {
+      const decoded = decodeFrame(frame, limits)
+      if (decoded.type === 'message') {
+        const id = messageIdOf(signedBodyOf(decoded.envelope))
+        hopsById.set(id, Math.max(hopsById.get(id) ?? 0, decoded.hops))
+      }
+      return frame
+    })
+    const [id] = simulation.publish(0, [payload(99)])
+    simulation.run(2_000)
+    expect(simulation.figures(id!)).toMatchObject({ delivered: 59, rmr: 0 })
+    expect(hopsById.get(id!)).toBe(treeShape.eccentricities[0])
   })
 
   it('recovers every message published during a partition through anti-entropy after the heal', () => {

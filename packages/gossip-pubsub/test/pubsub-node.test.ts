@@ -7,6 +7,7 @@ import {
   resolveFrameLimits,
 } from '../src/pubsub-frame.js'
 import { createPubsubNode, type PubsubOutput } from '../src/pubsub-node.js'
+import { signEnvelope } from '../src/signed-envelope.js'
 import { agentKey, countingBackend, encoder } from './fixtures.js'
 
 const limits = resolveFrameLimits()
@@ -27,6 +28,23 @@ function messageFrames(output: PubsubOutput, to: string) {
   return output.sends.filter(
     (send) => send.to === to && decodeFrame(send.frame, limits).type === 'message',
   )
+}
+
+function prunes(output: PubsubOutput) {
+  return output.sends.filter((send) => decodeFrame(send.frame, limits).type === 'prune')
+}
+
+/** Envelope bytes of alice's first message on 'news', signed afresh (ML-DSA is randomised). */
+function signed(text: string) {
+  const content = {
+    origin: agentIdFromPublicKey(alice.publicKey),
+    topic: 'news',
+    epoch: 1,
+    firstSequence: 1,
+    timestamp: 0,
+    payloads: [encoder.encode(text)],
+  }
+  return signEnvelope(content, alice, limits)
 }
 
 describe('pub/sub node ingest', () => {
@@ -113,6 +131,45 @@ describe('pub/sub node ingest', () => {
     const delivered = relay.receive('publisher', answer.sends[0]!.frame, 3)
     expect(delivered.deliveries).toHaveLength(1)
     expect(relay.stats().stats.in_flight_decode).toBe(0)
+  })
+
+  it('keeps a parked copy forward-only once its key arrives: its link does not turn eager', () => {
+    const { publisher, relay } = pair()
+    relay.receive('publisher', encodeFrame({ type: 'prune', topic: 'news' }, limits), 1)
+    expect(relay.treeLinks('news')).toEqual({ eager: ['other'], lazy: ['publisher'] })
+    const envelope = signed('pushed towards the tree')
+    const parked = relay.receive(
+      'publisher',
+      encodeMessageFrame(3, envelope.bytes, undefined, true),
+      2,
+    )
+    expect(parked.sends.map((send) => decodeFrame(send.frame, limits).type)).toEqual([
+      'key-request',
+    ])
+    const answer = publisher.receive('relay', parked.sends[0]!.frame, 3)
+    const released = relay.receive('publisher', answer.sends[0]!.frame, 4)
+    expect(released.deliveries).toHaveLength(1)
+    expect(prunes(released)).toEqual([])
+    expect(messageFrames(released, 'other')).toHaveLength(1)
+    expect(relay.treeLinks('news')).toEqual({ eager: ['other'], lazy: ['publisher'] })
+    expect(relay.stats().pubsub_stages).toMatchObject({ key_parked: 1, forward_only_entered: 1 })
+  })
+
+  it('never PRUNEs the link of a forward-only duplicate, found by signature or by id', () => {
+    const { relay } = pair()
+    const first = signed('once')
+    const resigned = signed('once')
+    expect(resigned.id).toBe(first.id)
+    relay.receive('publisher', encodeMessageFrame(1, first.bytes, alice.publicKey), 1)
+    const copies = [
+      encodeMessageFrame(4, first.bytes, undefined, true),
+      encodeMessageFrame(4, resigned.bytes, undefined, true),
+    ]
+    for (const copy of copies) expect(prunes(relay.receive('other', copy, 2))).toEqual([])
+    expect(relay.treeLinks('news')).toEqual({ eager: ['publisher', 'other'], lazy: [] })
+    const plain = relay.receive('other', encodeMessageFrame(4, first.bytes), 3)
+    expect(prunes(plain).map((send) => send.to)).toEqual(['other'])
+    expect(relay.stats().pubsub_stages).toMatchObject({ duplicates: 3, verified: 1 })
   })
 
   it('drops a parked message when no key arrives in time, and ignores unsolicited keys', () => {

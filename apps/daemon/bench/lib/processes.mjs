@@ -3,9 +3,9 @@
 import { createSocket } from 'node:dgram'
 import { createServer } from 'node:net'
 import { readFileSync } from 'node:fs'
-import { performance } from 'node:perf_hooks'
-import { clearTimeout, setTimeout } from 'node:timers'
-import { setTimeout as sleep } from 'node:timers/promises'
+
+// The exit and polling primitives are the ones the black-box tests use too.
+export { hasExited, poll, stopChild, waitForExit } from '../../test-support/child-process.ts'
 
 /** Linux USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
 const CLOCK_TICKS_PER_S = 100
@@ -36,44 +36,6 @@ export function track(child) {
   children.add(child)
   child.once('exit', () => children.delete(child))
   return child
-}
-
-export function hasExited(child) {
-  return child.exitCode !== null || child.signalCode !== null
-}
-
-/** Resolves when `child` exits or after `timeoutMs` (then with false). */
-export function waitForExit(child, timeoutMs) {
-  if (hasExited(child)) return Promise.resolve(true)
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      resolve(false)
-    }, timeoutMs)
-    child.once('exit', () => {
-      clearTimeout(timer)
-      resolve(true)
-    })
-  })
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once the child is gone (bounded). */
-export async function stopChild(child, graceMs = 3_000) {
-  if (hasExited(child)) return
-  child.kill('SIGTERM')
-  if (await waitForExit(child, graceMs)) return
-  child.kill('SIGKILL')
-  await waitForExit(child, 2_000)
-}
-
-/** Polls `probe` every `intervalMs` until it returns a value other than undefined. */
-export async function poll(probe, what, timeoutMs, intervalMs = 25) {
-  const deadline = performance.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (performance.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms: ${what}`)
-    await sleep(intervalMs)
-  }
 }
 
 /**

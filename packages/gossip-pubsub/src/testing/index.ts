@@ -19,6 +19,7 @@ export {
   type OverlayBroadcast,
   type OverlayBroadcastInit,
 } from './overlay-broadcast.js'
+export { graphShape, type GraphShape } from './graph-shape.js'
 export {
   createMemoisedVerifier,
   type MemoisedVerifier,
