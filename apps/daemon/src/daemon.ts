@@ -63,9 +63,14 @@ function listenOf(config: DaemonConfig): { host: string; port: number } {
   return address
 }
 
-/** Resolves on the next turn of the event loop, after pending I/O (an incoming request) is served. */
+/**
+ * Resolves after a full turn of the event loop, its I/O phase included: a request that reached
+ * the listening API (the first `/health`) is answered before the caller goes on. One
+ * `setImmediate` is not enough: queued from I/O completion it runs in the same turn's check
+ * phase, before new I/O is polled; one queued from there runs only after the next poll phase.
+ */
 function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)))
 }
 
 /**
