@@ -13,11 +13,12 @@
 //
 // With interest-scoped trees only nodes that carry a topic run anti-entropy for it: an
 // interested node with every neighbour, a relay (uninterested, on eager links) only along its
-// eager links, so repairs pass through it down the tree. A node out of the tree neither sends
-// summaries nor answers them. A relay wants gaps of the streams it carries repaired (partition
-// heal), never the history of streams it never carried: it adopts the positions of streams it
-// does not know from a digest, and lets the peer ask first (it answers a mismatching summary
-// only when the mismatch persists, as between two relays), so no peer pushes it history.
+// eager links, so repairs pass through it down the tree: it keeps a repair it receives, and the
+// peers behind it that lack it ask it for the repair by digest (plumtree-push.ts). A node out of
+// the tree neither sends summaries nor answers them. A relay wants gaps of the streams it carries
+// repaired (partition heal), never the history of streams it never carried: it adopts the positions
+// of streams it does not know from a digest, and lets the peer ask first (it answers a mismatching
+// summary only when the mismatch persists, as between two relays), so no peer pushes it history.
 import type { DigestEntry } from './pubsub-frame.js'
 import type { PlumtreeAction } from './plumtree.js'
 import { isInterested, type PeerId, type PlumtreeState, type TopicTree } from './plumtree-state.js'

@@ -20,6 +20,7 @@ import {
   recordPublish,
   treeOf,
   type DeferredAnnouncement,
+  type MissingMessage,
   type PeerId,
   type PlumtreeState,
   type TopicTree,
@@ -82,7 +83,8 @@ export function deliverFirstCopy(
   if (forwardOnly) state.counters.forward_only_entered++
   // The sender pushes along the tree: the way back into it once this node has left.
   else if (from !== undefined && hops > 0) tree.treeward = from
-  pushEagerly(state, actions, tree, from, hops, cached)
+  if (!keepsRepair(state, tree, from, hops, missing, now))
+    pushEagerly(state, actions, tree, from, hops, cached)
   // A relayed announcement already told every lazy neighbour where to GRAFT it from.
   if (missing?.relayed !== true)
     announce(state, actions, tree, topic, { id, hops: hops + 1 }, from, now)
@@ -172,6 +174,28 @@ function announceNow(
     announce(state, actions, tree, deferred.topic, { id, hops: 1 }, deferred.pushedTo, now)
 }
 
+/**
+ * A relay (uninterested, in the tree) keeps a repair it receives rather than push it on: its
+ * stream table lags wherever it was out of the tree, so its peers repair it with messages that
+ * the subscribers behind it already have. Those subscribers ask it by digest for what they lack.
+ * A grafter waiting on it for the message still gets it.
+ */
+function keepsRepair(
+  state: PlumtreeState,
+  tree: TopicTree,
+  from: PeerId | undefined,
+  hops: number,
+  missing: MissingMessage | undefined,
+  now: number,
+): boolean {
+  return (
+    from !== undefined &&
+    hops === 0 &&
+    missing?.requested !== true &&
+    !isInterested(state, tree, now)
+  )
+}
+
 /** §3.3: the first copy goes to every eager link but the one it came from. */
 function pushEagerly(
   state: PlumtreeState,
@@ -181,8 +205,8 @@ function pushEagerly(
   hops: number,
   cached: CachedEnvelope,
 ): void {
-  // A repair goes on down the tree still marked as a repair (hops 0): an eager neighbour that
-  // already has it must not take it for a redundant link and PRUNE a tree link.
+  // A repair goes on down the tree (from an interested node) still marked as a repair (hops 0):
+  // an eager neighbour that already has it must not take it for a redundant link and PRUNE it.
   const pushHops = from !== undefined && hops === 0 ? 0 : hops + 1
   for (const peer of tree.eager) {
     if (peer === from) continue

@@ -493,6 +493,27 @@ describe('Plumtree core, interest-scoped trees', () => {
     expect(tree.serving).toBe(0)
   })
 
+  it('keeps a repair at a relay rather than push it down the tree, and serves it by digest', () => {
+    // A relay of the tree: out of it after a first copy from a, then link-GRAFTed back by c.
+    const relay = outOfTree()
+    step(relay, { type: 'graft', from: 'c', topic: 't0', ids: [] }, 50)
+    expect([...relay.topics.get('t0')!.eager].sort()).toEqual(['a', 'c'])
+    const repair: PlumtreeInput = { type: 'message', from: 'a', hops: 0, envelope: envelope(1) }
+    // Its table lags wherever it was out of the tree: c most likely has the message already.
+    expect(pushes(step(relay, repair, 100).actions)).toEqual([])
+    const lacking = { origin, epoch: 1, contiguous: 1, highest: 1 }
+    const digest = step(
+      relay,
+      { type: 'digest', from: 'c', topic: 't0', wantsReply: false, entries: [lacking] },
+      100 + relay.config.repairDelay,
+    )
+    expect(pushes(digest.actions)).toEqual([['c', 0, false]])
+    // A subscriber pushes a repair on down the tree: every subscriber behind it lacks it too.
+    const subscriber = subscribedState()
+    for (const peer of ['a', 'c']) step(subscriber, { type: 'neighbour-up', peer }, 0)
+    expect(pushes(step(subscriber, repair, 100).actions)).toEqual([['c', 0, false]])
+  })
+
   it('leaves the tree when the last subscriber leaves, and link-GRAFTs towards it on subscribe', () => {
     const state = subscribedState()
     for (const peer of ['a', 'b']) step(state, { type: 'neighbour-up', peer }, 0)
