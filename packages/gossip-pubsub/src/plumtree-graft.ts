@@ -2,8 +2,9 @@
 // message arms a timer; when it expires the first announcer is GRAFTed (the link turns eager and
 // it sends the message), then the next one after a shorter timeout, until the message arrives or
 // the announcers run out. `state.missing` is bounded; what it abandons, anti-entropy repairs.
-// Interest scoping (plumtree-interest.ts) adds two rules: a node out of the tree relays the first
-// announcement of an unseen message to its other neighbours, so announcements reach every node;
+// Interest scoping (plumtree-interest.ts) adds two rules: an uninterested node (out of the tree,
+// or a relay in it) relays the first announcement of an unseen message to its other neighbours,
+// so announcements reach every node;
 // and a GRAFT for a message that was announced here but has not arrived is forwarded to the
 // announcers at once (recursive GRAFT), so the path to the grafter turns eager at every hop. An
 // uninterested node never GRAFTs for itself: its timer only forgets the announcement.
@@ -48,7 +49,9 @@ export function onIHave(
 
 /**
  * A first announcement: an interested node GRAFTs after `graftTimeout`; an uninterested one
- * only keeps it for `announcementTtl` to serve grafters and, out of the tree, relays it once.
+ * only keeps it for `announcementTtl` to serve grafters, and relays it once to every other
+ * neighbour, along its eager links too when it is a relay of the tree (the subscribers behind it
+ * may hear of the message from nowhere else, say a one-off publish whose push missed the tree).
  */
 function rememberAnnounced(
   state: PlumtreeState,
@@ -64,7 +67,7 @@ function rememberAnnounced(
   const { graftTimeout, announcementTtl } = state.config
   const interested = isInterested(state, tree, now)
   // An interested node announces the message once it has fetched it, as in plain Plumtree.
-  const relayed = !interested && tree.eager.size === 0
+  const relayed = !interested
   const missing: MissingMessage = {
     topic,
     announcers: [],
@@ -77,6 +80,8 @@ function rememberAnnounced(
   tree.lastAnnouncer = from
   if (relayed) {
     for (const peer of tree.lazy)
+      if (peer !== from) queueIHave(state, actions, peer, topic, { id, hops: hops + 1 }, now)
+    for (const peer of tree.eager)
       if (peer !== from) queueIHave(state, actions, peer, topic, { id, hops: hops + 1 }, now)
     state.counters.announcements_relayed++
   }

@@ -155,7 +155,7 @@ export interface MissingMessage {
   /** Who announced it and at how many hops, in arrival order; GRAFTs go to them in turn. */
   readonly announcers: { readonly peer: PeerId; readonly hops: number }[]
   deadline: number
-  /** This node (out of the tree) announced it onwards, so it does not announce it again on arrival. */
+  /** This node (uninterested) announced it onwards, so it does not announce it again on arrival. */
   relayed: boolean
   /** A neighbour GRAFTed it here: the node GRAFTs its announcers on the grafter's behalf. */
   requested: boolean

@@ -467,6 +467,31 @@ describe('Plumtree core, interest-scoped trees', () => {
     expect(state.counters.announcements_expired).toBe(1)
   })
 
+  it('relays the first announcement of an unseen message as a relay in the tree too, down its eager links', () => {
+    // A relay of the tree (a and c eager) hears of a message only from b, say a one-off
+    // publisher's late announcement: if it kept it, no subscriber behind it would hear of it.
+    const relay = outOfTree()
+    step(relay, { type: 'graft', from: 'c', topic: 't0', ids: [] }, 50)
+    expect([...relay.topics.get('t0')!.eager].sort()).toEqual(['a', 'c'])
+    step(relay, ihave('b'), 100)
+    const flush = step(relay, { type: 'tick' }, nextWakeAt(relay)).actions
+    expect(flush).toHaveLength(2)
+    for (const to of ['a', 'c']) {
+      expect(flush).toContainEqual({
+        type: 'send',
+        to,
+        frame: { type: 'ihave', topic: 't0', announcements: [{ id, hops: 3 }] },
+      })
+    }
+    expect(relay.counters.announcements_relayed).toBe(1)
+    // It still never GRAFTs for itself; a subscriber behind it GRAFTs through it.
+    const timers = step(relay, { type: 'tick' }, 100 + relay.config.graftTimeout).actions
+    expect(timers.filter((a) => a.type === 'send' && a.frame.type === 'graft')).toEqual([])
+    expect(step(relay, { type: 'graft', from: 'c', topic: 't0', ids: [id] }, 400).actions).toEqual([
+      { type: 'send', to: 'b', frame: { type: 'graft', topic: 't0', ids: [id] } },
+    ])
+  })
+
   it('forwards a GRAFT for an announced message to its announcer at once and relays the message', () => {
     const state = outOfTree()
     step(state, ihave('a'), 100)
