@@ -4,10 +4,10 @@
 // the announcers run out. `state.missing` is bounded; what it abandons, anti-entropy repairs.
 // Interest scoping (plumtree-interest.ts) adds two rules: an uninterested node (out of the tree,
 // or a relay in it) relays the first announcement of an unseen message to its other neighbours,
-// so announcements reach every node;
-// and a GRAFT for a message that was announced here but has not arrived is forwarded to the
-// announcers at once (recursive GRAFT), so the path to the grafter turns eager at every hop. An
-// uninterested node never GRAFTs for itself: its timer only forgets the announcement.
+// so announcements reach every node; and a GRAFT for a message that was announced here but has
+// not arrived is forwarded to the announcers at once (recursive GRAFT), so the path to the
+// grafter turns eager at every hop. An uninterested node never GRAFTs for itself: its timer only
+// forgets the announcement.
 import type { PlumtreeAction } from './plumtree.js'
 import { onLinkGraft, trimIfLeaf } from './plumtree-interest.js'
 import { queueIHave } from './plumtree-push.js'
