@@ -79,10 +79,10 @@ function rememberAnnounced(
   // The first announcer of the newest message: one hop closer to where payloads flow.
   tree.lastAnnouncer = from
   if (relayed) {
-    for (const peer of tree.lazy)
-      if (peer !== from) queueIHave(state, actions, peer, topic, { id, hops: hops + 1 }, now)
-    for (const peer of tree.eager)
-      if (peer !== from) queueIHave(state, actions, peer, topic, { id, hops: hops + 1 }, now)
+    const announcement = { id, hops: hops + 1 }
+    for (const peers of [tree.lazy, tree.eager])
+      for (const peer of peers)
+        if (peer !== from) queueIHave(state, actions, peer, topic, announcement, now)
     state.counters.announcements_relayed++
   }
   return missing

@@ -2,8 +2,9 @@
 // dialler reaches a dual-stack listener. Skipped, with the reason, where the host has no IPv6.
 import { createSocket } from 'node:dgram'
 import { describe, expect, it } from 'vitest'
-import type { Connection, FrameStream } from '../src/index.js'
+import type { Connection } from '../src/index.js'
 import type { QuicTransport } from '../src/quic/quic-transport.js'
+import { echo } from '../src/compliance/harness.js'
 import { startQuicTransport, waitUntil } from './quic-fixtures.js'
 
 /**
@@ -48,15 +49,6 @@ const noIpv6 = await probeFailure('::1', 'udp6', '::1')
 // A dual-stack socket on `::` (IPV6_V6ONLY off, the kernel's usual default) reached over IPv4.
 const noDualStack = noIpv6 ?? (await probeFailure('::', 'udp4', '127.0.0.1'))
 
-function echo(stream: FrameStream): void {
-  void (async () => {
-    for await (const frame of stream) await stream.send(frame)
-    await stream.closeWrite()
-  })().catch(() => {
-    stream.abort()
-  })
-}
-
 async function echoOnce(
   connection: Connection,
   bytes: Uint8Array,
@@ -85,7 +77,7 @@ describe('QuicTransport over IPv6', () => {
     expect(alice.listenAddresses).toEqual([{ host: '::1', port: portOf(alice) }])
     expect(bob.listenAddresses).toContainEqual({ host: '::1', port: portOf(bob) })
     expect(bob.listenAddresses).toContainEqual({ host: '127.0.0.1', port: portOf(bob) })
-    bob.handle('direct', echo)
+    bob.handle('direct', echo())
     const connection = await alice.dial({
       machineId: bob.machineId,
       addresses: [{ host: '::1', port: portOf(bob) }],
@@ -120,7 +112,7 @@ describe('QuicTransport over IPv6', () => {
       startQuicTransport({}, undefined, { host: '127.0.0.1' }),
       startQuicTransport({}, undefined, { host: '::' }),
     ])
-    bob.handle('direct', echo)
+    bob.handle('direct', echo())
     const connection = await alice.dial({
       machineId: bob.machineId,
       addresses: [{ host: '127.0.0.1', port: portOf(bob) }],

@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import type { FrameStream } from '../src/index.js'
+import { echo } from '../src/compliance/harness.js'
 import { startQuicTransport, targetOf, waitUntil } from './quic-fixtures.js'
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value)
 const textOf = (frame: Uint8Array | undefined): string | undefined =>
   frame === undefined ? undefined : new TextDecoder().decode(frame)
 
-function echo(stream: FrameStream): void {
-  void (async () => {
-    for await (const frame of stream) await stream.send(frame)
-    await stream.closeWrite()
-  })().catch(() => {
-    stream.abort()
-  })
-}
-
 describe('QuicTransport', () => {
   it('connects with the post-quantum session and echoes frames', async () => {
     const [alice, bob] = await Promise.all([startQuicTransport(), startQuicTransport()])
-    bob.handle('direct', echo)
+    bob.handle('direct', echo())
     const connection = await alice.dial(targetOf(bob))
     expect(connection.remoteMachineId).toBe(bob.machineId)
     const stream = await connection.openStream('direct')
